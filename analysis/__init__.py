@@ -1,0 +1,1 @@
+"""How AI labs open or close their models, read from the news."""
