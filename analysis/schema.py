@@ -11,29 +11,30 @@ from pathlib import Path
 
 import polars as pl
 
-S, I, F = pl.String, pl.Int64, pl.Float64
+S, INT, F = pl.String, pl.Int64, pl.Float64
 LS = pl.List(pl.String)
 
 DOCUMENTS: dict[str, pl.DataType] = {
     "doc_id": S, "path": S, "status": S, "encoding": S, "lang": S, "title": S, "source": S,
     "published": S, "published_precision": S, "published_basis": S,
-    "n_chars": I, "n_sentences": I, "sha256": S,
+    "n_chars": INT, "n_sentences": INT, "sha256": S,
 }
 SENTENCES: dict[str, pl.DataType] = {
-    "doc_id": S, "sentence_idx": I, "char_start": I, "char_end": I, "text": S, "text_norm": S, "lang": S,
+    "doc_id": S, "sentence_idx": INT, "char_start": INT, "char_end": INT,
+    "text": S, "text_norm": S, "lang": S,
 }
 MENTIONS: dict[str, pl.DataType] = {
-    "mention_id": S, "doc_id": S, "sentence_idx": I, "char_start": I, "char_end": I, "evidence": S,
+    "mention_id": S, "doc_id": S, "sentence_idx": INT, "char_start": INT, "char_end": INT, "evidence": S,
     "actor": S, "model": S, "event_type": S, "status": S, "openness": S,
     "date": S, "date_precision": S, "date_basis": S, "narratives": LS, "lang": S, "confidence": F,
 }
 EVENTS: dict[str, pl.DataType] = {
     "event_id": S, "actor": S, "model": S, "event_type": S, "status": S, "openness": S,
-    "date": S, "date_precision": S, "first_reported": S, "n_mentions": I, "n_documents": I,
+    "date": S, "date_precision": S, "first_reported": S, "n_mentions": INT, "n_documents": INT,
     "doc_ids": LS, "mention_ids": LS, "fulfils": S,
 }
 NARRATIVES: dict[str, pl.DataType] = {
-    "doc_id": S, "sentence_idx": I, "cluster": I, "narrative": S, "score": F, "top_terms": S,
+    "doc_id": S, "sentence_idx": INT, "cluster": INT, "narrative": S, "score": F, "top_terms": S,
 }
 TABLES: dict[str, dict[str, pl.DataType]] = {
     "documents": DOCUMENTS, "sentences": SENTENCES, "mentions": MENTIONS,

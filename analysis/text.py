@@ -20,7 +20,8 @@ def segment(docs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
                 rows.append((doc_id, idx, start, start + len(s), s))
                 idx += 1
             pos += len(line) + 1
-    sent = pl.DataFrame(rows, schema=["doc_id", "sentence_idx", "char_start", "char_end", "text"], orient="row")
+    cols = ["doc_id", "sentence_idx", "char_start", "char_end", "text"]
+    sent = pl.DataFrame(rows, schema=cols, orient="row")
     sent = sent.with_columns(text_norm=normalize_expr(pl.col("text")), lang=pl.lit("ar"))
     counts = sent.group_by("doc_id").len("n_sentences")
     docs = docs.join(counts, on="doc_id", how="left").with_columns(
