@@ -1,30 +1,257 @@
-"""Text: sentences with exact offsets, boilerplate left out, normalised forms (stub: one line a sentence)."""
+"""Text: sentences with exact offsets, boilerplate left out, and the normalised form used for matching.
+
+Everything here is a Polars expression over whole columns: the splitter is one regular expression run by
+`str.extract_all` over every line of every document, and offsets come from cumulative lengths, so a
+corpus of a million sentences costs about as much as a few regex passes over its text.
+
+Offsets are character offsets into the decoded document text (for HTML, the extracted article text):
+`text == document_text[char_start:char_end]` for every sentence. Boilerplate lines (share counters,
+"اقرأ أيضًا", comment widgets, ...) are recognised line by line from `data/vocab/boilerplate.csv` and
+produce no sentence; their characters stay in the document text, so offsets never move.
+"""
 
 from __future__ import annotations
 
+import functools
+import re
+
 import polars as pl
 
+from analysis import resources
 
-def normalize_expr(expr: pl.Expr) -> pl.Expr:
-    return expr.str.to_lowercase()
+# --- normalisation -------------------------------------------------------------------------------
+
+# Harakat, Quranic marks, superscript alef, tatweel: they vary between writers and carry no meaning
+# for matching.
+_DIACRITICS = (
+    r"[\x{0610}-\x{061A}\x{064B}-\x{065F}\x{0670}\x{06D6}-\x{06DC}\x{06DF}-\x{06E8}\x{06EA}-\x{06ED}\x{0640}]"
+)
+_FOLDS = {
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",  # alef forms
+    "ى": "ي", "ی": "ي",  # alef maqsura and Persian yeh
+    "ة": "ه",  # ta marbuta
+    "ک": "ك",  # keheh
+}
+_DIGITS = {**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)}}
+_REPLACE_FROM = list(_FOLDS) + list(_DIGITS)
+_REPLACE_TO = list(_FOLDS.values()) + list(_DIGITS.values())
+
+
+def normalize_expr(expr: pl.Expr | str) -> pl.Expr:
+    """The one normaliser of the project, as an expression over a whole string column.
+
+    NFKC first (Arabic presentation forms such as the lam-alef ligature become plain letters), then
+    diacritics and tatweel removed, alef/ya/ta-marbuta forms folded, Arabic-Indic and Persian digits to
+    ASCII, and lower case for Latin script. The result is for matching and clustering, never shown.
+    """
+    e = pl.col(expr) if isinstance(expr, str) else expr
+    return (
+        e.str.normalize("NFKC")
+        .str.replace_all(_DIACRITICS, "")
+        .str.replace_many(_REPLACE_FROM, _REPLACE_TO)
+        .str.to_lowercase()
+    )
+
+
+def normalize(s: str) -> str:
+    """`normalize_expr` for one string: for vocabularies loaded from data files."""
+    return pl.select(normalize_expr(pl.lit(s, pl.String))).item()
+
+
+# --- the splitter ------------------------------------------------------------------------------
+
+_TERM = "[.!?؟…]"
+_CLOSERS = "[\"'»”’)\\]]"
+_SPACE = r"[\t\x0B\x0C\p{Zs}\r]"
+
+
+@functools.lru_cache(maxsize=4)
+def segment_pattern(abbreviations: tuple[str, ...] | None = None) -> str:
+    """One regex whose successive matches tile a line into sentences (every character is covered).
+
+    A sentence runs until . ! ? ؟ or … followed by a non-word character, so decimals and versions
+    ("Grok 2.5", "Claude3.5Opus", "19-08-2025 01:23 PM") never split; abbreviations from
+    data/vocab/abbreviations.txt and single capital initials do not end a sentence; a quotation in «»,
+    “” or "" is consumed whole, so a quote that ends a sentence stays with it.
+    """
+    if abbreviations is None:
+        abbreviations = _abbreviations()
+    abbr = "|".join(re.escape(a) for a in sorted(abbreviations, key=len, reverse=True))
+    alternatives = [
+        rf"\b(?:{abbr})\." if abbr else None,
+        r"\b\p{Lu}\.",  # initials: "J. R. Smith"
+        r"«[^»\r\n]*»", r"“[^”\r\n]*”", r'"[^"\r\n]*"',
+        rf"{_TERM}+[\p{{L}}\p{{N}}]",  # a terminator inside a token: 2.5, x.ai, gpt-4.1
+        r"[^.!?؟…\n]",
+    ]
+    chunk = "(?:" + "|".join(a for a in alternatives if a) + ")*"
+    return rf"{chunk}(?:{_TERM}+{_CLOSERS}*)?{_SPACE}*"
+
+
+@functools.lru_cache(maxsize=1)
+def _abbreviations() -> tuple[str, ...]:
+    path = resources.data_file("vocab", "abbreviations.txt")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return tuple(s.strip() for s in lines if s.strip() and not s.startswith("#"))
+
+
+@functools.lru_cache(maxsize=1)
+def boilerplate_pattern() -> str:
+    """Whole-line regex of every pattern in data/vocab/boilerplate.csv, for normalised lines."""
+    pats = resources.read_vocab("vocab", "boilerplate.csv")["pattern"].drop_nulls().to_list()
+    return "^(?:" + "|".join(f"(?:{p})" for p in pats) + r")[\s.:؛،,!؟?]*$"
+
+
+# --- segmenting documents ----------------------------------------------------------------------
+
+_WORD = r"[\p{L}\p{N}]+"
+_MIN_WORDS = 3
+_HEADING_MAX_WORDS = 20
+_PARAGRAPH_MIN_WORDS = 25
+_DATELINE_PARENS = r"^[^()\n]{0,40}\(([^()\n]{2,40})\)\s*[-–—:]\s"
+_DATELINE_DASH = r"^((?:[^\s\-–—:()]+)(?:\s[^\s\-–—:()]+){0,2})\s+[-–—]\s"
+_SOURCE_LINE = r"(?i)^(?:المصدر|source|sources)\s*[:：]\s*(.{2,60}?)\s*$"
+
+
+def lang_expr(arabic: pl.Expr, latin: pl.Expr) -> pl.Expr:
+    """`ar`, `en` or `mixed` from counts of Arabic and Latin letters (70% of the letters decide)."""
+    share = arabic / (arabic + latin)
+    return (
+        pl.when(arabic + latin == 0).then(pl.lit(None, pl.String))
+        .when(share >= 0.7).then(pl.lit("ar"))
+        .when(share <= 0.3).then(pl.lit("en"))
+        .otherwise(pl.lit("mixed"))
+    )
+
+
+def lines(docs: pl.DataFrame) -> pl.DataFrame:
+    """One row per line of every `ok` document, with its offset, normalised form and boilerplate flag."""
+    ok = docs.lazy().filter(pl.col("status") == "ok").select("doc_id", "text")
+    return (
+        ok.with_columns(line=pl.col("text").str.split("\n"))
+        .select("doc_id", "line")
+        .explode("line")
+        .with_columns(line_idx=pl.int_range(pl.len()).over("doc_id"), n=pl.col("line").str.len_chars() + 1)
+        .with_columns(line_start=(pl.col("n").cum_sum() - pl.col("n")).over("doc_id"))
+        .with_columns(
+            norm=normalize_expr(pl.col("line").str.strip_chars()),
+            words=pl.col("line").str.count_matches(_WORD),
+        )
+        .with_columns(boilerplate=pl.col("norm").str.contains(boilerplate_pattern()))
+        .drop("n")
+        .collect()
+    )
+
+
+def sentences_from_lines(ln: pl.DataFrame) -> pl.DataFrame:
+    """Split every non-boilerplate line into sentences; offsets into the document text."""
+    seg = (
+        ln.lazy()
+        .filter(~pl.col("boilerplate") & (pl.col("words") > 0))
+        .select("doc_id", "line_start", seg=pl.col("line").str.extract_all(segment_pattern()))
+        .explode("seg")
+        .filter(pl.col("seg").is_not_null())
+        # A fragment of one or two words inside a line ("لعام 2024.", "in 2024.") is the tail of a
+        # sentence broken by stray punctuation: it joins the sentence before it.
+        .with_columns(
+            starts=(pl.col("seg").str.count_matches(_WORD) >= _MIN_WORDS)
+            | (pl.int_range(pl.len()).over("doc_id", "line_start") == 0)
+        )
+        .with_columns(group=pl.col("starts").cum_sum().over("doc_id", "line_start"))
+        .group_by("doc_id", "line_start", "group", maintain_order=True)
+        .agg(pl.col("seg").str.join(""))
+        .with_columns(n=pl.col("seg").str.len_chars())
+        .with_columns(seg_start=pl.col("line_start") + (pl.col("n").cum_sum() - pl.col("n")).over(
+            "doc_id", "line_start"))
+        .with_columns(
+            text=pl.col("seg").str.strip_chars(),
+            lead=pl.col("n") - pl.col("seg").str.strip_chars_start().str.len_chars(),
+        )
+        .with_columns(char_start=pl.col("seg_start") + pl.col("lead"))
+        .with_columns(char_end=pl.col("char_start") + pl.col("text").str.len_chars())
+        .filter(pl.col("text").str.count_matches(_WORD) >= 2)
+        .with_columns(sentence_idx=pl.int_range(pl.len()).over("doc_id"))
+        .with_columns(
+            text_norm=normalize_expr(pl.col("text")),
+            lang=lang_expr(pl.col("text").str.count_matches(r"\p{Arabic}"),
+                           pl.col("text").str.count_matches(r"\p{Latin}")),
+        )
+        .select("doc_id", "sentence_idx", "char_start", "char_end", "text", "text_norm", "lang")
+    )
+    return seg.collect()
+
+
+def describe(ln: pl.DataFrame) -> pl.DataFrame:
+    """Title, source and language of each document, read from its lines.
+
+    Title: the first heading-like line (at most 20 words, not ending in a full stop) before the body's
+    first paragraph. Source: a wire dateline ("CAIRO (Reuters) -", "السوسنة - ") opening the first
+    paragraph, or a "Source:"/"المصدر:" line. Nothing is guessed: no match gives null.
+    """
+    content = ln.filter(~pl.col("boilerplate") & (pl.col("words") > 0))
+    stripped = pl.col("line").str.strip_chars()
+    first_par = (
+        content.filter(pl.col("words") >= _PARAGRAPH_MIN_WORDS)
+        .group_by("doc_id").agg(pl.col("line_idx").min().alias("par_idx"), stripped.sort_by("line_idx")
+                                .first().alias("par"))
+    )
+    title = (
+        content.join(first_par, on="doc_id", how="left")
+        .filter(
+            (pl.col("words") >= 2) & (pl.col("words") <= _HEADING_MAX_WORDS)
+            & ~stripped.str.contains(r"[.:،,;؛]$")
+            & (pl.col("par_idx").is_null() | (pl.col("line_idx") < pl.col("par_idx")))
+        )
+        .group_by("doc_id").agg(stripped.sort_by("line_idx").first().alias("title"))
+    )
+    source_line = (
+        ln.with_columns(src=stripped.str.extract(_SOURCE_LINE, 1)).filter(pl.col("src").is_not_null())
+        .group_by("doc_id").agg(pl.col("src").sort_by("line_idx").last().alias("source_line"))
+    )
+    dateline = first_par.select(
+        "doc_id",
+        source_dateline=pl.coalesce(
+            pl.col("par").str.extract(_DATELINE_PARENS, 1), pl.col("par").str.extract(_DATELINE_DASH, 1)
+        ).str.strip_chars(),
+    )
+    letters = ln.group_by("doc_id").agg(
+        ar=pl.col("line").str.count_matches(r"\p{Arabic}").sum(),
+        la=pl.col("line").str.count_matches(r"\p{Latin}").sum(),
+    )
+    return (
+        letters.select("doc_id", lang=lang_expr(pl.col("ar"), pl.col("la")))
+        .join(title, on="doc_id", how="left")
+        .join(dateline, on="doc_id", how="left")
+        .join(source_line, on="doc_id", how="left")
+        .select("doc_id", "lang", "title", source=pl.coalesce("source_dateline", "source_line"))
+    )
 
 
 def segment(docs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    rows = []
-    for doc_id, t in docs.filter(pl.col("status") == "ok").select("doc_id", "text").iter_rows():
-        pos, idx = 0, 0
-        for line in t.split("\n"):
-            s = line.strip()
-            if s:
-                start = pos + line.index(s)
-                rows.append((doc_id, idx, start, start + len(s), s))
-                idx += 1
-            pos += len(line) + 1
-    cols = ["doc_id", "sentence_idx", "char_start", "char_end", "text"]
-    sent = pl.DataFrame(rows, schema=cols, orient="row")
-    sent = sent.with_columns(text_norm=normalize_expr(pl.col("text")), lang=pl.lit("ar"))
-    counts = sent.group_by("doc_id").len("n_sentences")
-    docs = docs.join(counts, on="doc_id", how="left").with_columns(
-        pl.col("n_sentences").fill_null(0), n_chars=pl.col("text").str.len_chars(), lang=pl.lit("ar"),
-        title=pl.lit(None, pl.String), source=pl.lit(None, pl.String))
-    return docs, sent
+    """Documents in, (documents with title/source/lang/n_chars/n_sentences, sentences) out.
+
+    Metadata given with the corpus (meta_title, meta_source) wins over what the text suggests.
+    """
+    ln = lines(docs)
+    sentences = sentences_from_lines(ln)
+    desc = describe(ln)
+    counts = sentences.group_by("doc_id").len("n_sentences")
+    for col in ("meta_title", "meta_source"):
+        if col not in docs.columns:
+            docs = docs.with_columns(pl.lit(None, pl.String).alias(col))
+    docs = (
+        docs.drop([c for c in ("lang", "title", "source", "n_chars", "n_sentences") if c in docs.columns])
+        .join(desc, on="doc_id", how="left")
+        .join(counts, on="doc_id", how="left")
+        .with_columns(
+            title=pl.coalesce(_clean_meta("meta_title"), "title"),
+            source=pl.coalesce(_clean_meta("meta_source"), "source"),
+            n_chars=pl.col("text").str.len_chars().cast(pl.Int64),
+            n_sentences=pl.col("n_sentences").fill_null(0).cast(pl.Int64),
+        )
+    )
+    return docs, sentences
+
+
+def _clean_meta(col: str) -> pl.Expr:
+    return pl.col(col).str.strip_chars().replace("", None)
