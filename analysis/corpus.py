@@ -1,17 +1,52 @@
-"""Reading a corpus (stub: UTF-8 .txt only; being built)."""
+"""Reading a corpus: folders of .txt/.md/.html files and tables of records, into one documents frame.
+
+Every input file or record gets exactly one row, whatever is wrong with it: a status (`ok`, `empty`,
+`undecodable`, `not_text`, `too_large`, `duplicate`) and a `note` in plain words say why a document was
+left out. Raw files are only read, never changed.
+
+The frame carries the decoded `text` (for HTML, the extracted article text; sentence offsets point into
+it) and what metadata said (`meta_title`, `meta_source`, `meta_published`) for the later stages; the
+written documents table drops those.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import io
+import json
+import re
+import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+from selectolax.lexbor import LexborHTMLParser
+from tqdm import tqdm
+
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+TABLE_SUFFIXES = frozenset({".jsonl", ".ndjson", ".csv", ".parquet", ".json"})
+PROGRESS_MIN_FILES = 20
+
+FRAME_SCHEMA: dict[str, pl.DataType] = {
+    "doc_id": pl.String, "path": pl.String, "status": pl.String, "encoding": pl.String,
+    "sha256": pl.String, "text": pl.String, "note": pl.String,
+    "meta_title": pl.String, "meta_source": pl.String, "meta_published": pl.String,
+}
+
+_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"BZh",
+                 b"\x7fELF", b"PAR1", b"SQLite format")
 
 
 @dataclass(frozen=True)
 class ReadOptions:
+    """How to read tables of records, and the size above which a document is left out.
+
+    Column options name the columns of .jsonl/.csv/.parquet tables; None means the first of the usual
+    names that is present (id; date/published; source/publisher; title/headline).
+    """
+
     text_column: str = "text"
     id_column: str | None = None
     date_column: str | None = None
@@ -20,17 +55,313 @@ class ReadOptions:
     max_bytes: int = 20_000_000
 
 
-def read_corpus(sources: Sequence[str | Path], *, options: ReadOptions | None = None,
-                progress: bool = True) -> pl.DataFrame:
-    rows = []
+_DEFAULT_COLUMNS = {
+    "id": ("id", "doc_id", "article_id", "uid"),
+    "date": ("published", "date", "published_at", "pub_date", "publish_date", "datetime", "timestamp"),
+    "source": ("source", "publisher", "site", "outlet"),
+    "title": ("title", "headline"),
+}
+
+
+# --- decoding ----------------------------------------------------------------------------------
+
+def decode(raw: bytes) -> tuple[str | None, str | None, str | None]:
+    """(text, encoding, problem): the encodings Arabic news comes in, tried from the most certain.
+
+    BOMs first (UTF-8, UTF-16, UTF-32), then strict UTF-8, then Windows-1256 and Windows-1252 when the
+    decoded text looks like language (letters, spaces, no control characters). Anything else is
+    `undecodable`; binary content (NUL bytes, known file signatures) is `not_text`.
+    """
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return _strict(raw, "utf-8-sig")
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return _strict(raw, "utf-32")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _strict(raw, "utf-16")
+    head = raw[:8192]
+    if head.startswith(_BINARY_MAGIC) or b"\x00" in head:
+        return None, None, "not_text"
+    try:
+        return raw.decode("utf-8"), "utf-8", None
+    except UnicodeDecodeError:
+        pass
+    for enc in ("cp1256", "cp1252"):
+        try:
+            text = raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if _plausible(text, arabic=enc == "cp1256"):
+            return text, enc, None
+    return None, None, "undecodable"
+
+
+def _strict(raw: bytes, enc: str) -> tuple[str | None, str | None, str | None]:
+    try:
+        text = raw.decode(enc)
+    except UnicodeDecodeError:
+        return None, None, "undecodable"
+    if "\x00" in text:
+        return None, None, "not_text"
+    return text, enc, None
+
+
+def _plausible(text: str, *, arabic: bool) -> bool:
+    """Does a single-byte decoding read as language? Mojibake and random bytes do not."""
+    if re.search(r"[\x00-\x08\x0e-\x1f\x7f]", text):
+        return False
+    high = [c for c in text if ord(c) > 127]
+    if not high:
+        return True
+    if arabic:
+        letters = sum("\u0600" <= c <= "\u06ff" for c in high)
+        # UTF-8 Arabic read as cp1256 turns into pairs like "ط§" "ظ„": a sign it is broken UTF-8.
+        mojibake = len(re.findall(r"[طظ][\u0600-\u06ff\u0080-\u00ff]", text))
+        ok_share = letters / len(high) >= 0.8 and mojibake < 0.3 * max(letters, 1) / 2
+    else:
+        ok_share = sum(c.isalpha() or c in "‘’“”–—…€" for c in high) / len(high) >= 0.9
+    words = text.split()
+    return ok_share and bool(words) and sum(map(len, words)) / len(words) <= 20
+
+
+# --- HTML --------------------------------------------------------------------------------------
+
+_DROP_TAGS = "script,style,noscript,nav,footer,header,aside,form,iframe,svg,button,template,select,object"
+_DROP_HINTS = re.compile(
+    r"(?i)(^|[-_ ])(share|sharing|social|comments?|related|advert|ads?|promo|newsletter|subscribe|"
+    r"breadcrumbs?|menu|navbar|cookie|sidebar|footer|masthead|tags?|most-read|popular|widget)($|[-_ ])"
+)
+_BLOCK = re.compile(
+    r"(?i)(<(?:br|hr)\b[^>]*>|</(?:p|div|h[1-6]|li|tr|td|th|section|article|blockquote|figcaption|pre|"
+    r"header|ul|ol|table|dd|dt|main|caption)\s*>|<(?:p|div|h[1-6]|li|tr|section|blockquote|figcaption|"
+    r"pre|ul|ol|table)\b[^>]*>)"
+)
+_META = {
+    "meta_title": ("meta[property='og:title']", "meta[name='twitter:title']", "meta[name='title']"),
+    "meta_source": ("meta[property='og:site_name']", "meta[name='publisher']",
+                    "meta[name='application-name']", "meta[name='author']"),
+    "meta_published": ("meta[property='article:published_time']", "meta[itemprop='datePublished']",
+                       "meta[name='pubdate']", "meta[name='publish-date']", "meta[name='date']",
+                       "meta[name='DC.date.issued']", "meta[name='parsely-pub-date']"),
+}
+
+
+def html_to_text(html: str) -> tuple[str, dict[str, str | None]]:
+    """The article text of an HTML page, one block per line, and what its <head> says.
+
+    Scripts, styles, navigation, headers, footers and share/comment/related widgets are dropped; the
+    largest <article> (else <main>, else the body) is kept. Entities are decoded, so `&lt;script&gt;`
+    in an article becomes the text "<script>", which every later output escapes.
+    """
+    tree = LexborHTMLParser(html)
+    meta: dict[str, str | None] = {}
+    for key, selectors in _META.items():
+        meta[key] = next((n.attributes.get("content") for s in selectors if (n := tree.css_first(s))
+                          and n.attributes.get("content")), None)
+    if meta["meta_published"] is None and (t := tree.css_first("time[datetime]")):
+        meta["meta_published"] = t.attributes.get("datetime")
+    if meta["meta_title"] is None:
+        h1 = tree.css_first("h1") or tree.css_first("title")
+        meta["meta_title"] = h1.text(strip=True) if h1 else None
+    for node in tree.css(_DROP_TAGS):
+        node.decompose()
+    for node in tree.css("[class], [id]"):
+        hint = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
+        if node.tag not in ("html", "body", "article", "main") and _DROP_HINTS.search(hint):
+            node.decompose()
+    articles = tree.css("article") or tree.css("main") or tree.css("[itemprop='articleBody']")
+    root = max(articles, key=lambda n: len(n.text())) if articles else (tree.body or tree.root)
+    if root is None:
+        return "", meta
+    marked = LexborHTMLParser(_BLOCK.sub(lambda m: "\n" + m.group(0), root.html or ""))
+    raw_text = (marked.body or marked.root).text(separator="") if (marked.body or marked.root) else ""
+    lines = (re.sub(r"[ \t\u00a0]+", " ", ln).strip() for ln in raw_text.splitlines())
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return text, meta
+
+
+# --- files and tables --------------------------------------------------------------------------
+
+def discover(sources: Sequence[str | Path]) -> list[tuple[Path, Path]]:
+    """(root, file) pairs: folders recursively in sorted order, hidden files and folders skipped."""
+    found: list[tuple[Path, Path]] = []
     for src in sources:
-        root = Path(src)
-        for f in sorted(root.rglob("*.txt")) if root.is_dir() else [root]:
-            raw = f.read_bytes()
-            rows.append({"doc_id": f.stem, "path": f.name, "status": "ok", "encoding": "utf-8",
-                         "sha256": hashlib.sha256(raw).hexdigest(), "text": raw.decode("utf-8-sig"),
-                         "meta_title": None, "meta_source": None, "meta_published": None})
-    return pl.DataFrame(rows, schema={"doc_id": pl.String, "path": pl.String, "status": pl.String,
-                                      "encoding": pl.String, "sha256": pl.String, "text": pl.String,
-                                      "meta_title": pl.String, "meta_source": pl.String,
-                                      "meta_published": pl.String})
+        p = Path(src)
+        if p.is_dir():
+            found += [(p, f) for f in sorted(p.rglob("*"))
+                      if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)]
+        elif p.is_file():
+            found.append((p.parent, p))
+        else:
+            raise FileNotFoundError(f"no such file or folder: {p}")
+    return found
+
+
+def _file_row(root: Path, f: Path, options: ReadOptions) -> dict[str, str | None]:
+    rel = f.relative_to(root).as_posix()
+    row: dict[str, str | None] = dict.fromkeys(FRAME_SCHEMA)
+    row.update(doc_id=f.stem, path=rel)
+    try:
+        size = f.stat().st_size
+        if size > options.max_bytes:
+            row.update(status="too_large", note=f"{size} bytes, above the limit of {options.max_bytes}")
+            return row
+        raw = f.read_bytes()
+    except OSError as exc:
+        row.update(status="undecodable", note=f"could not be read: {exc.strerror or exc}")
+        return row
+    row["sha256"] = hashlib.sha256(raw).hexdigest()
+    text, enc, problem = decode(raw)
+    row["encoding"] = enc
+    if problem:
+        note = {"not_text": "binary content, not text",
+                "undecodable": "bytes that neither UTF-8, UTF-16, Windows-1256 nor Windows-1252 explain"}
+        row.update(status=problem, note=note[problem])
+        return row
+    assert text is not None
+    if f.suffix.lower() in HTML_SUFFIXES or (f.suffix.lower() not in TEXT_SUFFIXES and _looks_html(text)):
+        text, meta = html_to_text(text)
+        row.update(meta)
+    row.update(text=text, status="ok")
+    return row
+
+
+def _looks_html(text: str) -> bool:
+    return re.search(r"(?i)<(html|body|article|p|div)\b[^>]*>", text[:4096]) is not None
+
+
+def _pick(columns: Iterable[str], wanted: str | None, kind: str) -> str | None:
+    cols = list(columns)
+    if wanted is not None:
+        return wanted if wanted in cols else None
+    return next((c for c in _DEFAULT_COLUMNS[kind] if c in cols), None)
+
+
+def _read_table(f: Path) -> pl.DataFrame:
+    """All columns as strings; JSON lines one by one so a broken line costs one record, not the file."""
+    suffix = f.suffix.lower()
+    if suffix == ".parquet":
+        df = pl.read_parquet(f)
+    elif suffix == ".json":
+        df = pl.read_json(f)
+    elif suffix == ".csv":
+        text, _, problem = decode(f.read_bytes())
+        if problem:
+            raise ValueError(problem)
+        df = pl.read_csv(io.StringIO(text), infer_schema=False)
+    else:
+        records = []
+        for n, line in enumerate(f.read_bytes().splitlines()):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+                if not isinstance(rec, dict):
+                    raise ValueError("not an object")
+            except ValueError:
+                rec = {"__broken__": f"line {n + 1} is not a JSON object"}
+            records.append({k: None if v is None else (v if isinstance(v, str) else json.dumps(v))
+                            for k, v in rec.items()})
+        df = pl.DataFrame(records, infer_schema_length=None) if records else pl.DataFrame()
+    return df.select(pl.all().cast(pl.String)) if df.width else df
+
+
+def _table_rows(root: Path, f: Path, options: ReadOptions) -> pl.DataFrame:
+    rel = f.relative_to(root).as_posix()
+    one = {**dict.fromkeys(FRAME_SCHEMA), "doc_id": f.stem, "path": rel}
+    try:
+        df = _read_table(f)
+    except Exception as exc:  # any reader error must become a row, not a crash
+        return pl.DataFrame([{**one, "status": "undecodable", "note": f"unreadable table: {exc}"}],
+                            schema=FRAME_SCHEMA)
+    text_col = options.text_column
+    if text_col not in df.columns:
+        cols = ", ".join(c for c in df.columns if c != "__broken__") or "none"
+        print(f"warning: {rel} has no column {text_col!r} (columns: {cols}); use --text-column",
+              file=sys.stderr)
+        return pl.DataFrame([{**one, "status": "not_text",
+                              "note": f"no column {text_col!r} (columns: {cols})"}], schema=FRAME_SCHEMA)
+    id_col = _pick(df.columns, options.id_column, "id")
+    col = {k: _pick(df.columns, getattr(options, f"{k}_column"), k) for k in ("date", "source", "title")}
+    broken = pl.col("__broken__") if "__broken__" in df.columns else pl.lit(None, pl.String)
+    text = pl.col(text_col)
+    rows = df.with_row_index("_row").select(
+        doc_id=(pl.col(id_col) if id_col else pl.lit(None, pl.String)).fill_null(
+            pl.lit(f"{f.stem}#") + pl.col("_row").cast(pl.String)),
+        path=pl.lit(f"{rel}#") + pl.col("_row").cast(pl.String),
+        text=text,
+        broken=broken,
+        meta_title=pl.col(col["title"]) if col["title"] else pl.lit(None, pl.String),
+        meta_source=pl.col(col["source"]) if col["source"] else pl.lit(None, pl.String),
+        meta_published=pl.col(col["date"]) if col["date"] else pl.lit(None, pl.String),
+    )
+    nbytes = pl.col("text").str.len_bytes()
+    rows = rows.with_columns(
+        sha256=pl.col("text").map_elements(lambda t: hashlib.sha256(t.encode()).hexdigest(),
+                                           return_dtype=pl.String),
+        encoding=pl.lit("utf-8"),
+        status=pl.when(pl.col("broken").is_not_null()).then(pl.lit("undecodable"))
+        .when(nbytes > options.max_bytes).then(pl.lit("too_large"))
+        .when(pl.col("text").str.contains("\x00", literal=True)).then(pl.lit("not_text"))
+        .otherwise(pl.lit("ok")),
+        note=pl.when(pl.col("broken").is_not_null()).then(pl.col("broken"))
+        .when(nbytes > options.max_bytes).then(
+            nbytes.cast(pl.String) + pl.lit(f" bytes, above the limit of {options.max_bytes}"))
+        .when(pl.col("text").str.contains("\x00", literal=True)).then(pl.lit("binary content, not text")),
+    )
+    rows = rows.with_columns(text=pl.when(pl.col("status") == "ok").then(pl.col("text")))
+    html = rows.filter(pl.col("text").str.contains(r"(?i)<(?:html|body|article|p|div)\b[^>]*>"))
+    if html.height:
+        extracted = [html_to_text(t) for t in html["text"]]
+        html = html.with_columns(
+            text=pl.Series([t for t, _ in extracted], dtype=pl.String),
+            meta_title=pl.coalesce("meta_title", pl.Series([m["meta_title"] for _, m in extracted],
+                                                         dtype=pl.String)),
+        )
+        rows = rows.update(html.select("path", "text", "meta_title"), on="path")
+    return rows.select(list(FRAME_SCHEMA)).cast(FRAME_SCHEMA)  # type: ignore[arg-type]
+
+
+def read_corpus(
+    sources: Sequence[str | Path], *, options: ReadOptions | None = None, progress: bool = True
+) -> pl.DataFrame:
+    """One row per input file or record, with its status, encoding, sha256 and decoded text.
+
+    Documents with no text after stripping are `empty`; a document whose text (whitespace folded)
+    equals an earlier one's is `duplicate`. doc_ids are the file stems or the records' ids, made unique
+    by a `~2`, `~3` suffix where two inputs share one.
+    """
+    options = options or ReadOptions()
+    files = discover(sources)
+    bar = tqdm(files, desc="reading", unit="file", disable=not progress or len(files) < PROGRESS_MIN_FILES
+               or None, file=sys.stderr)
+    file_rows: list[dict[str, str | None]] = []
+    frames: list[pl.DataFrame] = []
+    for root, f in bar:
+        if f.suffix.lower() in TABLE_SUFFIXES:
+            if file_rows:
+                frames.append(pl.DataFrame(file_rows, schema=FRAME_SCHEMA))
+                file_rows = []
+            frames.append(_table_rows(root, f, options))
+        else:
+            file_rows.append(_file_row(root, f, options))
+    if file_rows:
+        frames.append(pl.DataFrame(file_rows, schema=FRAME_SCHEMA))
+    docs = pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=FRAME_SCHEMA)
+    return finalize(docs)
+
+
+def finalize(docs: pl.DataFrame) -> pl.DataFrame:
+    """Statuses that need the whole corpus (empty, duplicate) and unique doc_ids."""
+    key = pl.col("text").str.replace_all(r"\s+", " ").str.strip_chars()
+    n = pl.int_range(pl.len()).over("doc_id")
+    return docs.with_columns(
+        doc_id=pl.when(n == 0).then(pl.col("doc_id"))
+        .otherwise(pl.col("doc_id") + "~" + (n + 1).cast(pl.String)),
+        status=pl.when((pl.col("status") == "ok") & (key.fill_null("") == "")).then(pl.lit("empty"))
+        .when((pl.col("status") == "ok") & ~key.is_first_distinct()).then(pl.lit("duplicate"))
+        .otherwise(pl.col("status")),
+    ).with_columns(
+        note=pl.when(pl.col("status") == "empty").then(pl.lit("no text"))
+        .when(pl.col("status") == "duplicate").then(pl.lit("same text as an earlier document"))
+        .otherwise(pl.col("note")),
+    )
