@@ -69,23 +69,26 @@ _SPACE = r"[\t\x0B\x0C\p{Zs}\r]"
 def segment_pattern(abbreviations: tuple[str, ...] | None = None) -> str:
     """One regex whose successive matches tile a line into sentences (every character is covered).
 
-    A sentence runs until . ! ? ؟ or … followed by a non-word character, so decimals and versions
-    ("Grok 2.5", "Claude3.5Opus", "19-08-2025 01:23 PM") never split; abbreviations from
-    data/vocab/abbreviations.txt and single capital initials do not end a sentence; a quotation in «»,
-    “” or "" is consumed whole, so a quote that ends a sentence stays with it.
+    A sentence ends at . ! ? ؟ or … (with any closing quotes or brackets) followed by white space or
+    the end of the line, so decimals and versions ("Grok 2.5", "Claude3.5Opus", "19-08-2025 01:23 PM")
+    never split. Abbreviations from data/vocab/abbreviations.txt and single capital initials do not end
+    a sentence. A quotation in «», “” or "" is consumed whole; one whose last word carries the full stop
+    ('He said: "We will open it." Then ...') ends the sentence with its closing quote.
     """
     if abbreviations is None:
         abbreviations = _abbreviations()
     abbr = "|".join(re.escape(a) for a in sorted(abbreviations, key=len, reverse=True))
-    alternatives = [
-        rf"\b(?:{abbr})\." if abbr else None,
+    quotes = [("«", "»"), ("“", "”"), ('"', '"')]
+    end_of_quote = "|".join(f"{o}[^{c}\\r\\n]*{_TERM}{c}" for o, c in quotes)
+    end = rf"(?:{_TERM}+{_CLOSERS}*|{end_of_quote})(?:{_SPACE}+|$)"
+    chunk = "|".join(a for a in [
+        rf"\b(?:{abbr})\." if abbr else "",
         r"\b\p{Lu}\.",  # initials: "J. R. Smith"
-        r"«[^»\r\n]*»", r"“[^”\r\n]*”", r'"[^"\r\n]*"',
-        rf"{_TERM}+[\p{{L}}\p{{N}}]",  # a terminator inside a token: 2.5, x.ai, gpt-4.1
-        r"[^.!?؟…\n]",
-    ]
-    chunk = "(?:" + "|".join(a for a in alternatives if a) + ")*"
-    return rf"{chunk}(?:{_TERM}+{_CLOSERS}*)?{_SPACE}*"
+        *(f"{o}[^{c}\\r\\n]*{c}" for o, c in quotes),
+        r"[^\n]",
+    ] if a)
+    # Lazy: at each character try to end the sentence first; a line with no ending is one sentence.
+    return rf"(?:{chunk})*?{end}|[^\n]+"
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,0 +1,104 @@
+"""Sentences and normalisation: exact offsets, no boilerplate, no split inside numbers or model names."""
+
+from __future__ import annotations
+
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis import pipeline, text
+from tests.conftest import CORPUS
+
+BOILERPLATE = ["اقرأ أيضًا", "اقرأ ايضاً", "التعليقات 0", "سجل دخولك لإضافة تعليق", "لا توجد تعليقات بعد",
+               "لا يوجد تعليقات", "21 مشاهدة", "0 تعليق", "موثوق 95%", "mainThumb", "تعليقات القراء",
+               "أكتب تعليقا", "19-08-2025 01:23 PM", "#الذكاء_الاصطناعي"]
+
+
+def docs_frame(texts: list[str]) -> pl.DataFrame:
+    return pl.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "status": ["ok"] * len(texts),
+                         "text": texts})
+
+
+def split(t: str) -> list[str]:
+    return text.segment(docs_frame([t]))[1]["text"].to_list()
+
+
+def test_bundled_offsets_reproduce_every_sentence():
+    tables = pipeline.build_tables([CORPUS], progress=False)
+    sents = tables["sentences"]
+    assert sents.height > 80
+    for f in sorted(CORPUS.glob("*.txt")):
+        raw = f.read_text(encoding="utf-8-sig")
+        for s in sents.filter(pl.col("doc_id") == f.stem).iter_rows(named=True):
+            assert raw[s["char_start"]:s["char_end"]] == s["text"]
+
+
+def test_bundled_sentences_carry_no_boilerplate():
+    sents = pipeline.build_tables([CORPUS], progress=False)["sentences"]
+    joined = "\n".join(sents["text"].to_list())
+    for line in BOILERPLATE:
+        assert line not in joined, line
+
+
+def test_no_split_inside_numbers_versions_or_model_names():
+    t = ("xAI فتحت نموذج Grok 2.5 للجميع. أما Claude 3.5 Opus فتأخر، وكذلك Claude3.5Opus. "
+         "أصدرت الشركة gpt-oss-120b في 19-08-2025 01:23 PM. Llama 3.1 was released by Meta Platforms Inc. "
+         "on Tuesday. Dr. Smith said the U.S. firm spent $3.5 billion.")
+    assert split(t) == [
+        "xAI فتحت نموذج Grok 2.5 للجميع.",
+        "أما Claude 3.5 Opus فتأخر، وكذلك Claude3.5Opus.",
+        "أصدرت الشركة gpt-oss-120b في 19-08-2025 01:23 PM.",
+        "Llama 3.1 was released by Meta Platforms Inc. on Tuesday.",
+        "Dr. Smith said the U.S. firm spent $3.5 billion.",
+    ]
+
+
+def test_splits_on_arabic_question_mark_exclamation_and_line_breaks():
+    assert split("هل يفتح المصدر قريبا؟ نعم سيفعل ذلك! ربما في وقت لاحق\nسطر جديد هنا") == [
+        "هل يفتح المصدر قريبا؟", "نعم سيفعل ذلك!", "ربما في وقت لاحق", "سطر جديد هنا"]
+
+
+def test_a_quotation_that_ends_a_sentence_stays_whole():
+    t = 'وكتب ماسك: «أصبح الآن مفتوح المصدر. وسيتم فتح Grok 3 خلال ستة أشهر». ثم غادر المنصة.'
+    assert split(t) == ['وكتب ماسك: «أصبح الآن مفتوح المصدر. وسيتم فتح Grok 3 خلال ستة أشهر».',
+                        "ثم غادر المنصة."]
+    t = 'He said: "We will open it. Soon." Then he left the stage.'
+    assert split(t) == ['He said: "We will open it. Soon."', "Then he left the stage."]
+
+
+def test_short_fragment_joins_the_sentence_it_breaks_off_from():
+    assert split("أعلنت الشركة عن الإطلاق بحلول النهاية. لعام 2024. ثم تراجعت عن ذلك.") == [
+        "أعلنت الشركة عن الإطلاق بحلول النهاية. لعام 2024.", "ثم تراجعت عن ذلك."]
+
+
+def test_normaliser_folds_arabic_forms_and_digits():
+    assert text.normalize("أُعلِنَ إطلاقُ آلةٍ ـــ مكتبةٌ على ٢٠٢٥") == "اعلن اطلاق اله  مكتبه علي 2025"
+    assert text.normalize("OpenAI Released GPT-OSS") == "openai released gpt-oss"
+    assert text.normalize("ﻻ") == "لا"  # presentation-form ligature
+
+
+def test_language_of_sentences_and_documents():
+    docs, sents = text.segment(docs_frame(["OpenAI released a model with open weights today.",
+                                           "أعلنت OpenAI عن نموذج جديد مفتوح الأوزان اليوم."]))
+    assert sents["lang"].to_list() == ["en", "ar"]
+    assert docs.sort("doc_id")["lang"].to_list() == ["en", "ar"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*"ab ٢.؟!?«»\"\n\r\t\u064e\u0640أىة5-:", "Mr.", "U.S.", "Grok 2.5"]),
+                max_size=80).map("".join) | st.text(max_size=200))
+def test_offsets_always_reproduce_the_text(t):
+    _, sents = text.segment(docs_frame([t]))
+    for s in sents.iter_rows(named=True):
+        assert t[s["char_start"]:s["char_end"]] == s["text"]
+        assert s["text"] and s["text"] == s["text"].strip(" \t\r\n\u00a0")
+    starts = sents["char_start"].to_list()
+    assert starts == sorted(starts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_normaliser_never_fails_and_is_idempotent(t):
+    once = text.normalize(t)
+    assert isinstance(once, str)
+    assert text.normalize(once) == once
