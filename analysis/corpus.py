@@ -352,7 +352,7 @@ def read_corpus(
 
 def finalize(docs: pl.DataFrame) -> pl.DataFrame:
     """Statuses that need the whole corpus (empty, duplicate) and unique doc_ids."""
-    key = pl.col("text").str.replace_all(r"\s+", " ").str.strip_chars()
+    key = pl.col("text").str.strip_chars()
     n = pl.int_range(pl.len()).over("doc_id")
     return docs.with_columns(
         doc_id=pl.when(n == 0).then(pl.col("doc_id"))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 import polars as pl
 
@@ -23,9 +24,8 @@ from analysis import resources
 
 # Harakat, Quranic marks, superscript alef, tatweel: they vary between writers and carry no meaning
 # for matching.
-_DIACRITICS = (
-    r"[\x{0610}-\x{061A}\x{064B}-\x{065F}\x{0670}\x{06D6}-\x{06DC}\x{06DF}-\x{06E8}\x{06EA}-\x{06ED}\x{0640}]"
-)
+_DIACRITIC_RANGES = [(0x0610, 0x061A), (0x064B, 0x065F), (0x0670, 0x0670), (0x06D6, 0x06DC),
+                     (0x06DF, 0x06E8), (0x06EA, 0x06ED), (0x0640, 0x0640)]
 _FOLDS = {
     "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",  # alef forms
     "ى": "ي", "ی": "ي",  # alef maqsura and Persian yeh
@@ -33,24 +33,38 @@ _FOLDS = {
     "ک": "ك",  # keheh
 }
 _DIGITS = {**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)}}
-_REPLACE_FROM = list(_FOLDS) + list(_DIGITS)
-_REPLACE_TO = list(_FOLDS.values()) + list(_DIGITS.values())
+# Compatibility forms folded as NFKC would: Arabic presentation forms (lam-alef ligature, positional
+# letter forms), Latin ligatures, full-width forms.
+_COMPAT_RANGES = [(0xFB00, 0xFDFF), (0xFE70, 0xFEFF), (0xFF01, 0xFFEE)]
+
+
+@functools.lru_cache(maxsize=1)
+def fold_table() -> tuple[list[str], list[str]]:
+    """Every character the normaliser changes, with what it becomes, for one `replace_many` pass.
+
+    One Aho-Corasick pass over a whole column costs a fraction of `str.normalize("NFKC")`,
+    `str.to_lowercase()` and a diacritics regex run one after another.
+    """
+    table: dict[str, str] = {chr(c): "" for lo, hi in _DIACRITIC_RANGES for c in range(lo, hi + 1)}
+    table.update(_FOLDS)
+    table.update(_DIGITS)
+    table.update({c: c.lower() for c in map(chr, [*range(0x41, 0x5B), *range(0xC0, 0xDF)]) if c != "×"})
+    for c in (chr(x) for lo, hi in _COMPAT_RANGES for x in range(lo, hi + 1)):
+        compat = unicodedata.normalize("NFKC", c)
+        if compat != c:
+            table[c] = "".join(table.get(x, x) for x in compat)
+    return list(table), list(table.values())
 
 
 def normalize_expr(expr: pl.Expr | str) -> pl.Expr:
     """The one normaliser of the project, as an expression over a whole string column.
 
-    NFKC first (Arabic presentation forms such as the lam-alef ligature become plain letters), then
-    diacritics and tatweel removed, alef/ya/ta-marbuta forms folded, Arabic-Indic and Persian digits to
-    ASCII, and lower case for Latin script. The result is for matching and clustering, never shown.
+    Compatibility forms folded (Arabic presentation forms such as the lam-alef ligature become plain
+    letters), diacritics and tatweel removed, alef/ya/ta-marbuta forms folded, Arabic-Indic and Persian
+    digits to ASCII, Latin letters lower-cased. The result is for matching and clustering, never shown.
     """
     e = pl.col(expr) if isinstance(expr, str) else expr
-    return (
-        e.str.normalize("NFKC")
-        .str.replace_all(_DIACRITICS, "")
-        .str.replace_many(_REPLACE_FROM, _REPLACE_TO)
-        .str.to_lowercase()
-    )
+    return e.str.replace_many(*fold_table())
 
 
 def normalize(s: str) -> str:
@@ -82,8 +96,9 @@ def segment_pattern(abbreviations: tuple[str, ...] | None = None) -> str:
     end_of_quote = "|".join(f"{o}[^{c}\\r\\n]*{_TERM}{c}" for o, c in quotes)
     end = rf"(?:{_TERM}+{_CLOSERS}*|{end_of_quote})(?:{_SPACE}+|$)"
     chunk = "|".join(a for a in [
-        rf"\b(?:{abbr})\." if abbr else "",
-        r"\b\p{Lu}\.",  # initials: "J. R. Smith"
+        # ASCII word boundaries keep the regex on the fast DFA engine (Unicode \b would not).
+        rf"(?-u:\b)(?:{abbr})\." if abbr else "",
+        r"(?-u:\b)[A-Z]\.",  # initials: "J. R. Smith"
         *(f"{o}[^{c}\\r\\n]*{c}" for o, c in quotes),
         r"[^\n]",
     ] if a)
@@ -109,6 +124,7 @@ def boilerplate_pattern() -> str:
 
 _WORD = r"[\p{L}\p{N}]+"
 _MIN_WORDS = 3
+_BOILERPLATE_MAX_CHARS = 300
 _HEADING_MAX_WORDS = 20
 _PARAGRAPH_MIN_WORDS = 25
 _DATELINE_PARENS = r"^[^()\n]{0,40}\(([^()\n]{2,40})\)\s*[-–—:]\s"
@@ -116,8 +132,13 @@ _DATELINE_DASH = r"^((?:[^\s\-–—:()]+)(?:\s[^\s\-–—:()]+){0,2})\s+[-–�
 _SOURCE_LINE = r"(?i)^(?:المصدر|source|sources)\s*[:：]\s*(.{2,60}?)\s*$"
 
 
+def at_least_words(expr: pl.Expr, n: int) -> pl.Expr:
+    """Does the text hold at least n words? One regex that stops early, cheaper than counting."""
+    return expr.str.contains(r"[\p{L}\p{N}]+" + rf"(?:[^\p{{L}}\p{{N}}]+[\p{{L}}\p{{N}}]+){{{n - 1}}}")
+
+
 def lang_expr(arabic: pl.Expr, latin: pl.Expr) -> pl.Expr:
-    """`ar`, `en` or `mixed` from counts of Arabic and Latin letters (70% of the letters decide)."""
+    """`ar`, `en` or `mixed` from counts of Arabic-script and Latin-script words (70% decide)."""
     share = arabic / (arabic + latin)
     return (
         pl.when(arabic + latin == 0).then(pl.lit(None, pl.String))
@@ -136,12 +157,12 @@ def lines(docs: pl.DataFrame) -> pl.DataFrame:
         .explode("line")
         .with_columns(line_idx=pl.int_range(pl.len()).over("doc_id"), n=pl.col("line").str.len_chars() + 1)
         .with_columns(line_start=(pl.col("n").cum_sum() - pl.col("n")).over("doc_id"))
-        .with_columns(
-            norm=normalize_expr(pl.col("line").str.strip_chars()),
-            words=pl.col("line").str.count_matches(_WORD),
-        )
-        .with_columns(boilerplate=pl.col("norm").str.contains(boilerplate_pattern()))
-        .drop("n")
+        .with_columns(has_word=pl.col("line").str.contains(r"[\p{L}\p{N}]"))
+        # Page furniture is short: only short lines are matched against the boilerplate patterns.
+        .with_columns(norm=pl.when(pl.col("n") <= _BOILERPLATE_MAX_CHARS)
+                      .then(normalize_expr(pl.col("line").str.strip_chars())).otherwise(pl.lit("")))
+        .with_columns(boilerplate=pl.col("norm").str.contains(boilerplate_pattern()) & (pl.col("norm") != ""))
+        .drop("n", "norm")
         .collect()
     )
 
@@ -150,14 +171,14 @@ def sentences_from_lines(ln: pl.DataFrame) -> pl.DataFrame:
     """Split every non-boilerplate line into sentences; offsets into the document text."""
     seg = (
         ln.lazy()
-        .filter(~pl.col("boilerplate") & (pl.col("words") > 0))
+        .filter(~pl.col("boilerplate") & pl.col("has_word"))
         .select("doc_id", "line_start", seg=pl.col("line").str.extract_all(segment_pattern()))
         .explode("seg")
         .filter(pl.col("seg").is_not_null())
         # A fragment of one or two words inside a line ("لعام 2024.", "in 2024.") is the tail of a
         # sentence broken by stray punctuation: it joins the sentence before it.
         .with_columns(
-            starts=(pl.col("seg").str.count_matches(_WORD) >= _MIN_WORDS)
+            starts=at_least_words(pl.col("seg"), _MIN_WORDS)
             | (pl.int_range(pl.len()).over("doc_id", "line_start") == 0)
         )
         .with_columns(group=pl.col("starts").cum_sum().over("doc_id", "line_start"))
@@ -172,12 +193,12 @@ def sentences_from_lines(ln: pl.DataFrame) -> pl.DataFrame:
         )
         .with_columns(char_start=pl.col("seg_start") + pl.col("lead"))
         .with_columns(char_end=pl.col("char_start") + pl.col("text").str.len_chars())
-        .filter(pl.col("text").str.count_matches(_WORD) >= 2)
+        .filter(at_least_words(pl.col("text"), 2))
         .with_columns(sentence_idx=pl.int_range(pl.len()).over("doc_id"))
         .with_columns(
             text_norm=normalize_expr(pl.col("text")),
-            lang=lang_expr(pl.col("text").str.count_matches(r"\p{Arabic}"),
-                           pl.col("text").str.count_matches(r"\p{Latin}")),
+            lang=lang_expr(pl.col("text").str.count_matches(r"\p{Arabic}+"),
+                           pl.col("text").str.count_matches(r"\p{Latin}+")),
         )
         .select("doc_id", "sentence_idx", "char_start", "char_end", "text", "text_norm", "lang")
     )
@@ -191,17 +212,17 @@ def describe(ln: pl.DataFrame) -> pl.DataFrame:
     first paragraph. Source: a wire dateline ("CAIRO (Reuters) -", "السوسنة - ") opening the first
     paragraph, or a "Source:"/"المصدر:" line. Nothing is guessed: no match gives null.
     """
-    content = ln.filter(~pl.col("boilerplate") & (pl.col("words") > 0))
+    content = ln.filter(~pl.col("boilerplate") & pl.col("has_word"))
     stripped = pl.col("line").str.strip_chars()
     first_par = (
-        content.filter(pl.col("words") >= _PARAGRAPH_MIN_WORDS)
+        content.filter(at_least_words(pl.col("line"), _PARAGRAPH_MIN_WORDS))
         .group_by("doc_id").agg(pl.col("line_idx").min().alias("par_idx"), stripped.sort_by("line_idx")
                                 .first().alias("par"))
     )
     title = (
         content.join(first_par, on="doc_id", how="left")
         .filter(
-            (pl.col("words") >= 2) & (pl.col("words") <= _HEADING_MAX_WORDS)
+            at_least_words(pl.col("line"), 2) & ~at_least_words(pl.col("line"), _HEADING_MAX_WORDS + 1)
             & ~stripped.str.contains(r"[.:،,;؛]$")
             & (pl.col("par_idx").is_null() | (pl.col("line_idx") < pl.col("par_idx")))
         )
@@ -218,8 +239,8 @@ def describe(ln: pl.DataFrame) -> pl.DataFrame:
         ).str.strip_chars(),
     )
     letters = ln.group_by("doc_id").agg(
-        ar=pl.col("line").str.count_matches(r"\p{Arabic}").sum(),
-        la=pl.col("line").str.count_matches(r"\p{Latin}").sum(),
+        ar=pl.col("line").str.count_matches(r"\p{Arabic}+").sum(),
+        la=pl.col("line").str.count_matches(r"\p{Latin}+").sum(),
     )
     return (
         letters.select("doc_id", lang=lang_expr(pl.col("ar"), pl.col("la")))
