@@ -16,7 +16,7 @@ import io
 import json
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -321,47 +321,108 @@ def _table_rows(root: Path, f: Path, options: ReadOptions) -> pl.DataFrame:
     return rows.select(list(FRAME_SCHEMA)).cast(FRAME_SCHEMA)  # type: ignore[arg-type]
 
 
+class _Seen:
+    """What earlier batches held, so ids stay unique and duplicates are found across batches."""
+
+    def __init__(self) -> None:
+        self.ids = pl.DataFrame(schema={"doc_id": pl.String, "seen": pl.UInt32})
+        self.keys = pl.Series("key", [], dtype=pl.UInt64)
+
+
+def _batches_of_inputs(
+    files: list[tuple[Path, Path]], options: ReadOptions, batch_docs: int | None, bar: tqdm
+) -> Iterator[pl.DataFrame]:
+    """Frames of at most `batch_docs` documents (one frame when None), in input order."""
+    limit = batch_docs or sys.maxsize
+    rows: list[dict[str, str | None]] = []
+    pending: list[pl.DataFrame] = []
+    n_pending = 0
+
+    def flush() -> pl.DataFrame:
+        nonlocal rows, pending, n_pending
+        frames = [*pending, *([pl.DataFrame(rows, schema=FRAME_SCHEMA)] if rows else [])]
+        rows, pending, n_pending = [], [], 0
+        return pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=FRAME_SCHEMA)
+
+    for root, f in files:
+        bar.update(1)
+        if f.suffix.lower() in TABLE_SUFFIXES:
+            if rows:
+                pending.append(pl.DataFrame(rows, schema=FRAME_SCHEMA))
+                rows = []
+            table = _table_rows(root, f, options)
+            for offset in range(0, max(table.height, 1), limit):
+                part = table.slice(offset, limit)
+                if n_pending + part.height > limit and n_pending:
+                    yield flush()
+                pending.append(part)
+                n_pending += part.height
+        else:
+            rows.append(_file_row(root, f, options))
+            n_pending += 1
+        if n_pending >= limit:
+            yield flush()
+    if n_pending or not files:
+        yield flush()
+
+
+def iter_corpus(
+    sources: Sequence[str | Path],
+    *,
+    options: ReadOptions | None = None,
+    batch_docs: int | None = None,
+    progress: bool = True,
+) -> Iterator[pl.DataFrame]:
+    """`read_corpus` in batches of at most `batch_docs` documents, for corpora larger than memory.
+
+    Ids and duplicates are decided across batches, so the concatenated batches equal `read_corpus`.
+    """
+    options = options or ReadOptions()
+    files = discover(sources)
+    bar = tqdm(total=len(files), desc="reading", unit="file", file=sys.stderr,
+               disable=not progress or len(files) < PROGRESS_MIN_FILES or None)
+    seen = _Seen()
+    with bar:
+        for frame in _batches_of_inputs(files, options, batch_docs, bar):
+            yield finalize(frame, seen)
+
+
 def read_corpus(
     sources: Sequence[str | Path], *, options: ReadOptions | None = None, progress: bool = True
 ) -> pl.DataFrame:
     """One row per input file or record, with its status, encoding, sha256 and decoded text.
 
-    Documents with no text after stripping are `empty`; a document whose text (whitespace folded)
-    equals an earlier one's is `duplicate`. doc_ids are the file stems or the records' ids, made unique
-    by a `~2`, `~3` suffix where two inputs share one.
+    Documents with no text after stripping are `empty`; a document whose text equals an earlier one's
+    (leading and trailing white space aside) is `duplicate`. doc_ids are the file stems or the records'
+    ids, made unique by a `~2`, `~3` suffix where two inputs share one.
     """
-    options = options or ReadOptions()
-    files = discover(sources)
-    bar = tqdm(files, desc="reading", unit="file", disable=not progress or len(files) < PROGRESS_MIN_FILES
-               or None, file=sys.stderr)
-    file_rows: list[dict[str, str | None]] = []
-    frames: list[pl.DataFrame] = []
-    for root, f in bar:
-        if f.suffix.lower() in TABLE_SUFFIXES:
-            if file_rows:
-                frames.append(pl.DataFrame(file_rows, schema=FRAME_SCHEMA))
-                file_rows = []
-            frames.append(_table_rows(root, f, options))
-        else:
-            file_rows.append(_file_row(root, f, options))
-    if file_rows:
-        frames.append(pl.DataFrame(file_rows, schema=FRAME_SCHEMA))
-    docs = pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=FRAME_SCHEMA)
-    return finalize(docs)
+    return pl.concat(list(iter_corpus(sources, options=options, progress=progress)), how="vertical")
 
 
-def finalize(docs: pl.DataFrame) -> pl.DataFrame:
+def finalize(docs: pl.DataFrame, seen: _Seen | None = None) -> pl.DataFrame:
     """Statuses that need the whole corpus (empty, duplicate) and unique doc_ids."""
+    seen = seen or _Seen()
     key = pl.col("text").str.strip_chars()
-    n = pl.int_range(pl.len()).over("doc_id")
-    return docs.with_columns(
-        doc_id=pl.when(n == 0).then(pl.col("doc_id"))
-        .otherwise(pl.col("doc_id") + "~" + (n + 1).cast(pl.String)),
-        status=pl.when((pl.col("status") == "ok") & (key.fill_null("") == "")).then(pl.lit("empty"))
-        .when((pl.col("status") == "ok") & ~key.is_first_distinct()).then(pl.lit("duplicate"))
+    docs = docs.join(seen.ids, on="doc_id", how="left", maintain_order="left").with_columns(
+        n=pl.int_range(pl.len()).over("doc_id") + pl.col("seen").fill_null(0),
+        key=key.hash(seed=0),
+    )
+    ok = pl.col("status") == "ok"
+    out = docs.with_columns(
+        doc_id=pl.when(pl.col("n") == 0).then(pl.col("doc_id"))
+        .otherwise(pl.col("doc_id") + "~" + (pl.col("n") + 1).cast(pl.String)),
+        status=pl.when(ok & (key.fill_null("") == "")).then(pl.lit("empty"))
+        .when(ok & (~pl.col("key").is_first_distinct() | pl.col("key").is_in(seen.keys.implode())))
+        .then(pl.lit("duplicate"))
         .otherwise(pl.col("status")),
     ).with_columns(
         note=pl.when(pl.col("status") == "empty").then(pl.lit("no text"))
         .when(pl.col("status") == "duplicate").then(pl.lit("same text as an earlier document"))
         .otherwise(pl.col("note")),
     )
+    counts = docs.group_by("doc_id").agg(pl.len().cast(pl.UInt32).alias("k"))
+    seen.ids = (
+        pl.concat([seen.ids, counts.rename({"k": "seen"})]).group_by("doc_id").agg(pl.col("seen").sum())
+    )
+    seen.keys = pl.concat([seen.keys, out.filter(pl.col("status") == "ok")["key"]])
+    return out.drop("seen", "n", "key")

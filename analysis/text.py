@@ -220,7 +220,7 @@ def describe(ln: pl.DataFrame) -> pl.DataFrame:
                                 .first().alias("par"))
     )
     title = (
-        content.join(first_par, on="doc_id", how="left")
+        content.join(first_par, on="doc_id", how="left", maintain_order="left")
         .filter(
             at_least_words(pl.col("line"), 2) & ~at_least_words(pl.col("line"), _HEADING_MAX_WORDS + 1)
             & ~stripped.str.contains(r"[.:،,;؛]$")
@@ -265,8 +265,8 @@ def segment(docs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             docs = docs.with_columns(pl.lit(None, pl.String).alias(col))
     docs = (
         docs.drop([c for c in ("lang", "title", "source", "n_chars", "n_sentences") if c in docs.columns])
-        .join(desc, on="doc_id", how="left")
-        .join(counts, on="doc_id", how="left")
+        .join(desc, on="doc_id", how="left", maintain_order="left")
+        .join(counts, on="doc_id", how="left", maintain_order="left")
         .with_columns(
             title=pl.coalesce(_clean_meta("meta_title"), "title"),
             source=pl.coalesce(_clean_meta("meta_source"), "source"),

@@ -90,3 +90,16 @@ def test_empty_corpus_gives_empty_tables_with_the_contract_schema(tmp_path):
     for name, cols in schema.TABLES.items():
         assert tables[name].height == 0
         assert list(tables[name].columns[: len(cols)]) == list(cols)
+
+
+def test_batches_give_the_same_rows_as_one_read(fixture_corpus, tmp_path):
+    # Two tables and a folder whose ids collide across batches: ids and duplicates are decided globally.
+    opts = corpus.ReadOptions(max_bytes=MAX_BYTES)
+    whole = corpus.read_corpus([fixture_corpus, fixture_corpus], options=opts, progress=False)
+    for size in (1, 3, 7):
+        parts = list(corpus.iter_corpus([fixture_corpus, fixture_corpus], options=opts, batch_docs=size,
+                                        progress=False))
+        assert max(p.height for p in parts) <= size
+        assert pl.concat(parts).equals(whole)
+    assert whole.filter(pl.col("status") == "ok").height == 10  # the second copy is all duplicates
+    assert whole["doc_id"].n_unique() == whole.height
