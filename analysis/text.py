@@ -76,7 +76,7 @@ def normalize(s: str) -> str:
 
 _TERM = "[.!?؟…]"
 _CLOSERS = "[\"'»”’)\\]]"
-_SPACE = r"[\t\x0B\x0C\p{Zs}\r]"
+_SPACE = r"[\t\n\x0B\x0C\p{Zs}\r]"
 
 
 @functools.lru_cache(maxsize=4)
@@ -93,17 +93,17 @@ def segment_pattern(abbreviations: tuple[str, ...] | None = None) -> str:
         abbreviations = _abbreviations()
     abbr = "|".join(re.escape(a) for a in sorted(abbreviations, key=len, reverse=True))
     quotes = [("«", "»"), ("“", "”"), ('"', '"')]
-    end_of_quote = "|".join(f"{o}[^{c}\\r\\n]*{_TERM}{c}" for o, c in quotes)
+    end_of_quote = "|".join(f"{o}[^{c}]*{_TERM}{c}" for o, c in quotes)
     end = rf"(?:{_TERM}+{_CLOSERS}*|{end_of_quote})(?:{_SPACE}+|$)"
     chunk = "|".join(a for a in [
         # ASCII word boundaries keep the regex on the fast DFA engine (Unicode \b would not).
         rf"(?-u:\b)(?:{abbr})\." if abbr else "",
         r"(?-u:\b)[A-Z]\.",  # initials: "J. R. Smith"
-        *(f"{o}[^{c}\\r\\n]*{c}" for o, c in quotes),
-        r"[^\n]",
+        *(f"{o}[^{c}]*{c}" for o, c in quotes),
+        r"[\s\S]",
     ] if a)
-    # Lazy: at each character try to end the sentence first; a line with no ending is one sentence.
-    return rf"(?:{chunk})*?{end}|[^\n]+"
+    # Lazy: at each character try to end the sentence first; a block with no ending is one sentence.
+    return rf"(?:{chunk})*?{end}|[\s\S]+"
 
 
 @functools.lru_cache(maxsize=1)
@@ -167,11 +167,36 @@ def lines(docs: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def blocks(ln: pl.DataFrame) -> pl.LazyFrame:
+    """The runs of text the splitter sees: one line each, or a paragraph in hard-wrapped documents.
+
+    A document is hard-wrapped when it has several lines, none longer than 120 characters, and most
+    of them end mid-sentence (wire copy, e-mails, plain-text archives): there, consecutive lines of a
+    paragraph are joined (with their original newline), so a sentence can run across a line break.
+    """
+    kept = ~pl.col("boilerplate") & pl.col("has_word")
+    ends = pl.col("line").str.strip_chars().str.contains(rf"{_TERM}{_CLOSERS}*$")
+    wrapped = (
+        ln.lazy().filter(kept).group_by("doc_id")
+        .agg(wrapped=(pl.len() >= 4) & (ends.mean() < 0.5) & (pl.col("line").str.len_chars().max() <= 120))
+    )
+    return (
+        ln.lazy().join(wrapped, on="doc_id", how="left", maintain_order="left")
+        .with_columns(kept=kept)
+        .with_columns(
+            block=(~(pl.col("wrapped").fill_null(False) & pl.col("kept").shift(1).fill_null(False)))
+            .cum_sum().over("doc_id")
+        )
+        .filter(pl.col("kept"))
+        .group_by("doc_id", "block", maintain_order=True)
+        .agg(pl.col("line_start").first(), pl.col("line").str.join("\n"))
+    )
+
+
 def sentences_from_lines(ln: pl.DataFrame) -> pl.DataFrame:
-    """Split every non-boilerplate line into sentences; offsets into the document text."""
+    """Split every block of non-boilerplate text into sentences; offsets into the document text."""
     seg = (
-        ln.lazy()
-        .filter(~pl.col("boilerplate") & pl.col("has_word"))
+        blocks(ln)
         .select("doc_id", "line_start", seg=pl.col("line").str.extract_all(segment_pattern()))
         .explode("seg")
         .filter(pl.col("seg").is_not_null())
@@ -212,7 +237,7 @@ def describe(ln: pl.DataFrame) -> pl.DataFrame:
     first paragraph. Source: a wire dateline ("CAIRO (Reuters) -", "السوسنة - ") opening the first
     paragraph, or a "Source:"/"المصدر:" line. Nothing is guessed: no match gives null.
     """
-    content = ln.filter(~pl.col("boilerplate") & pl.col("has_word"))
+    content = blocks(ln).rename({"block": "line_idx"}).collect()
     stripped = pl.col("line").str.strip_chars()
     first_par = (
         content.filter(at_least_words(pl.col("line"), _PARAGRAPH_MIN_WORDS))

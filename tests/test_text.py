@@ -102,3 +102,23 @@ def test_normaliser_never_fails_and_is_idempotent(t):
     once = text.normalize(t)
     assert isinstance(once, str)
     assert text.normalize(once) == once
+
+
+def test_hard_wrapped_wire_copy_joins_lines_of_a_paragraph():
+    from tests.conftest import EN_ARTICLE
+
+    docs, sents = text.segment(docs_frame([EN_ARTICLE]))
+    got = [" ".join(s.split()) for s in sents["text"]]
+    assert got == [
+        "Meta releases Llama 4 weights",
+        "SAN FRANCISCO, April 5 (Reuters) - Meta Platforms released the weights of its Llama 4 models on "
+        "Saturday, Chief Executive Mark Zuckerberg said.",
+        "The models are available to developers under the company's community licence.",
+        '"We believe open source is the way forward," Zuckerberg told reporters.',
+        "The U.S. company said the release of Llama 4.1 would follow.",
+    ]  # "Read also: ..." and "Advertisement" are gone
+    for s in sents.iter_rows(named=True):
+        assert EN_ARTICLE[s["char_start"]:s["char_end"]] == s["text"]
+    row = docs.row(0, named=True)
+    assert (row["title"], row["source"], row["lang"]) == ("Meta releases Llama 4 weights", "Reuters", "en")
+
