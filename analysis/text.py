@@ -150,10 +150,11 @@ def lang_expr(arabic: pl.Expr, latin: pl.Expr) -> pl.Expr:
 
 def lines(docs: pl.DataFrame) -> pl.DataFrame:
     """One row per line of every `ok` document, with its offset, normalised form and boilerplate flag."""
-    ok = docs.lazy().filter(pl.col("status") == "ok").select("doc_id", "text")
+    ok = (docs.lazy().with_row_index("doc_ord").filter(pl.col("status") == "ok")
+          .select("doc_ord", "doc_id", "text"))
     return (
         ok.with_columns(line=pl.col("text").str.split("\n"))
-        .select("doc_id", "line")
+        .select("doc_ord", "doc_id", "line")
         .explode("line")
         .with_columns(line_idx=pl.int_range(pl.len()).over("doc_id"), n=pl.col("line").str.len_chars() + 1)
         .with_columns(line_start=(pl.col("n").cum_sum() - pl.col("n")).over("doc_id"))
@@ -180,23 +181,27 @@ def blocks(ln: pl.DataFrame) -> pl.LazyFrame:
         ln.lazy().filter(kept).group_by("doc_id")
         .agg(wrapped=(pl.len() >= 4) & (ends.mean() < 0.5) & (pl.col("line").str.len_chars().max() <= 120))
     )
-    return (
+    marked = (
         ln.lazy().join(wrapped, on="doc_id", how="left", maintain_order="left")
-        .with_columns(kept=kept)
-        .with_columns(
-            block=(~(pl.col("wrapped").fill_null(False) & pl.col("kept").shift(1).fill_null(False)))
-            .cum_sum().over("doc_id")
-        )
+        .with_columns(kept=kept, wrapped=pl.col("wrapped").fill_null(False))
+    )
+    cols = ["doc_ord", "doc_id", "block", "line_start", "line"]
+    single = marked.filter(pl.col("kept") & ~pl.col("wrapped")).with_columns(
+        block=pl.col("line_idx").cast(pl.UInt32))
+    joined = (
+        marked.filter(pl.col("wrapped"))
+        .with_columns(block=(~pl.col("kept").shift(1).fill_null(False)).cum_sum().over("doc_id"))
         .filter(pl.col("kept"))
-        .group_by("doc_id", "block", maintain_order=True)
+        .group_by("doc_ord", "doc_id", "block", maintain_order=True)
         .agg(pl.col("line_start").first(), pl.col("line").str.join("\n"))
     )
+    return pl.concat([single.select(cols), joined.select(cols)]).sort("doc_ord", "line_start")
 
 
-def sentences_from_lines(ln: pl.DataFrame) -> pl.DataFrame:
+def sentences_from_blocks(bl: pl.DataFrame) -> pl.DataFrame:
     """Split every block of non-boilerplate text into sentences; offsets into the document text."""
     seg = (
-        blocks(ln)
+        bl.lazy()
         .select("doc_id", "line_start", seg=pl.col("line").str.extract_all(segment_pattern()))
         .explode("seg")
         .filter(pl.col("seg").is_not_null())
@@ -230,14 +235,14 @@ def sentences_from_lines(ln: pl.DataFrame) -> pl.DataFrame:
     return seg.collect()
 
 
-def describe(ln: pl.DataFrame) -> pl.DataFrame:
+def describe(ln: pl.DataFrame, bl: pl.DataFrame) -> pl.DataFrame:
     """Title, source and language of each document, read from its lines.
 
     Title: the first heading-like line (at most 20 words, not ending in a full stop) before the body's
     first paragraph. Source: a wire dateline ("CAIRO (Reuters) -", "السوسنة - ") opening the first
     paragraph, or a "Source:"/"المصدر:" line. Nothing is guessed: no match gives null.
     """
-    content = blocks(ln).rename({"block": "line_idx"}).collect()
+    content = bl.rename({"block": "line_idx"})
     stripped = pl.col("line").str.strip_chars()
     first_par = (
         content.filter(at_least_words(pl.col("line"), _PARAGRAPH_MIN_WORDS))
@@ -282,8 +287,9 @@ def segment(docs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     Metadata given with the corpus (meta_title, meta_source) wins over what the text suggests.
     """
     ln = lines(docs)
-    sentences = sentences_from_lines(ln)
-    desc = describe(ln)
+    bl = blocks(ln).collect()
+    sentences = sentences_from_blocks(bl)
+    desc = describe(ln, bl)
     counts = sentences.group_by("doc_id").len("n_sentences")
     for col in ("meta_title", "meta_source"):
         if col not in docs.columns:
