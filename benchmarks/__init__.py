@@ -1,0 +1,1 @@
+"""Synthetic corpora with planted truth, and the benchmark runner behind `openness bench`."""
