@@ -1,0 +1,454 @@
+"""`openness bench`: time every stage of the build on synthetic corpora, against the floor.
+
+For each corpus size the runner generates (or reuses) a corpus with `benchmarks.generate`, then measures
+it in a fresh Python process, so one size's memory never inflates the next one's peak:
+
+- the floor: reading the Parquet table and one Polars regex pass (`\\w+` counted) over all its text, the
+  least any build must do;
+- each stage of `pipeline.build_from_documents` (the pipeline's own stage names), plus reading the
+  records and what runs between stages, with wall seconds and peak resident memory of that stage alone
+  (VmHWM after a reset through /proc/self/clear_refs; where that is refused, the process's peak so far);
+- reading the same corpus as files (not part of the build total: the target is the Parquet build);
+- precision and recall of the mentions against the planted events, and agreement of the narratives
+  with the planted narratives;
+- with `--bertopic` (and the `bench` dependency group installed), BERTopic on the same sentences.
+
+Results go to OUT/bench.json (one object per size), a chart of cost against size to OUT/bench.svg and
+OUT/bench.html, and a table on stdout. Run it with `python -m benchmarks.run --docs 1000 10000` or
+`openness bench --docs 1000`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gc
+import json
+import math
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from benchmarks import generate
+
+REPO = Path(__file__).resolve().parent.parent
+FLOOR_REGEX = r"\w+"
+BERTOPIC_MAX_DOCS = 10_000
+PER_SENTENCE_HINTS = ("sentence", "date", "mention", "narrative")
+INSTALL_HINT = (
+    "BERTopic is not installed; it is optional. To time it, install it beside the project with a CPU build\n"
+    "of torch, e.g. `.venv/bin/python -m pip install torch --index-url <a CPU wheel index> bertopic`\n"
+    "(or the project's `bench` dependency group when it ships one), then rerun with --bertopic."
+)
+
+
+# --- memory ----------------------------------------------------------------------------------------
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process since the last reset, in MB."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    ru = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return ru / (1024 * 1024) if sys.platform == "darwin" else ru / 1024
+
+
+def reset_peak() -> bool:
+    """Reset VmHWM to the current RSS (Linux), so the next reading is the peak of one stage alone."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+            fh.write("5")
+        return True
+    except OSError:
+        return False
+
+
+class Probe:
+    """Wall seconds and peak memory of named stages, in the order they ran."""
+
+    def __init__(self) -> None:
+        self.stages: dict[str, dict[str, float]] = {}
+        self.resettable = reset_peak()
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        gc.collect()
+        reset_peak()
+        t = time.perf_counter()
+        try:
+            yield
+        finally:
+            wall = time.perf_counter() - t
+            self.stages[name] = {"wall_s": round(wall, 4), "peak_rss_mb": round(peak_rss_mb(), 1)}
+
+
+# --- quality against the planted truth -------------------------------------------------------------
+
+EVENT_KEY = ["doc_id", "actor", "model", "event_type"]
+
+
+def event_scores(mentions: pl.DataFrame, truth: pl.DataFrame) -> dict[str, Any]:
+    """Precision and recall of distinct (doc_id, actor, model, event_type) against the planted events."""
+    found = mentions.select(EVENT_KEY).unique()
+    want = truth.select(EVENT_KEY).unique()
+    hit = found.join(want, on=EVENT_KEY, how="semi", nulls_equal=True)
+    per_type = (
+        want.join(hit.with_columns(hit=pl.lit(True)), on=EVENT_KEY, how="left", nulls_equal=True)
+        .group_by("event_type").agg(recall=pl.col("hit").fill_null(False).mean()).sort("event_type")
+    )
+    dated = truth.filter(pl.col("date").is_not_null()).select(*EVENT_KEY, "date").unique()
+    same_date = dated.join(mentions.select(*EVENT_KEY, "date").unique(), on=[*EVENT_KEY, "date"], how="semi",
+                           nulls_equal=True)
+    matched_dated = dated.join(found, on=EVENT_KEY, how="semi", nulls_equal=True)
+    return {
+        "planted": want.height,
+        "found": found.height,
+        "matched": hit.height,
+        "precision": round(hit.height / found.height, 4) if found.height else None,
+        "recall": round(hit.height / want.height, 4) if want.height else None,
+        "recall_by_type": {t: round(r, 4) for t, r in per_type.iter_rows()},
+        "date_agreement": round(same_date.height / matched_dated.height, 4) if matched_dated.height else None,
+    }
+
+
+def label_agreement(truth: pl.Series, predicted: pl.Series) -> float | None:
+    """Adjusted Rand index of two labellings of the same sentences (1 = same partition, 0 = chance)."""
+    if truth.len() < 2:
+        return None
+    from sklearn.metrics import adjusted_rand_score
+
+    return round(float(adjusted_rand_score(truth.to_list(), predicted.to_list())), 4)
+
+
+def match_sentences(sentences: pl.DataFrame, truth_narratives: pl.DataFrame) -> pl.DataFrame:
+    """Planted sentences found in the sentences table: doc_id, sentence_idx, planted narrative.
+
+    A planted sentence is found when a sentence of the same document has the same text (white space at
+    the ends aside); sentences that occur twice in a document are matched once.
+    """
+    truth = truth_narratives.unique(["doc_id", "sentence"], keep="first").rename({"narrative": "planted"})
+    sents = sentences.select("doc_id", "sentence_idx", sentence=pl.col("text").str.strip_chars())
+    return sents.join(truth, on=["doc_id", "sentence"], how="inner").unique(["doc_id", "sentence"],
+                                                                            keep="first")
+
+
+def narrative_scores(narratives: pl.DataFrame, matched: pl.DataFrame, n_planted: int) -> dict[str, Any]:
+    """How the narratives table agrees with the planted narratives, on the planted sentences it holds."""
+    both = matched.join(narratives.select("doc_id", "sentence_idx", "narrative"),
+                        on=["doc_id", "sentence_idx"], how="inner")
+    named = both.filter(pl.col("planted") != "other")
+    said = both.filter(pl.col("narrative") != "other")
+    return {
+        "planted_sentences": n_planted,
+        "coverage": round(matched.height / n_planted, 4) if n_planted else None,
+        "labelled": both.height,
+        "ari": label_agreement(both["planted"], both["narrative"]) if both.height else None,
+        "named_recall": round(float((named["narrative"] == named["planted"]).mean()), 4)
+        if named.height else None,
+        "named_precision": round(float((said["narrative"] == said["planted"]).mean()), 4)
+        if said.height else None,
+    }
+
+
+# --- BERTopic ---------------------------------------------------------------------------------------
+
+def bertopic_scores(sentences: pl.DataFrame, matched: pl.DataFrame, random_state: int = 0) -> dict[str, Any]:
+    """BERTopic on the same sentences, with TF-IDF + SVD embeddings (no model download), timed."""
+    try:
+        from bertopic import BERTopic
+    except ImportError as exc:
+        print(INSTALL_HINT, file=sys.stderr)
+        return {"skipped": f"bertopic not importable: {exc}"}
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = sentences["text_norm"].fill_null("").to_list()
+    probe = Probe()
+    with probe.stage("bertopic"):
+        tfidf = TfidfVectorizer(min_df=2, max_df=0.5, sublinear_tf=True).fit_transform(texts)
+        emb = TruncatedSVD(n_components=min(100, max(tfidf.shape[1] - 1, 2)),
+                           random_state=random_state).fit_transform(tfidf)
+        topics, _ = BERTopic(calculate_probabilities=False).fit_transform(texts, embeddings=emb)
+    topic = sentences.select("doc_id", "sentence_idx").with_columns(topic=pl.Series(topics, dtype=pl.Int64))
+    both = matched.join(topic, on=["doc_id", "sentence_idx"], how="inner")
+    return {
+        **probe.stages["bertopic"],
+        "sentences": len(texts),
+        "topics": len(set(topics)),
+        "ari": label_agreement(both["planted"], both["topic"].cast(pl.String)) if both.height else None,
+    }
+
+
+# --- one size, measured in this process ----------------------------------------------------------------
+
+def _hooked_stagelog(pipeline: Any, probe: Probe) -> contextlib.AbstractContextManager[bool]:
+    """Time the pipeline's own stages by standing in for its StageLog while the build runs."""
+    original = getattr(pipeline, "StageLog", None)
+
+    @contextlib.contextmanager
+    def hook() -> Iterator[bool]:
+        if original is None or not hasattr(original, "run"):
+            yield False
+            return
+
+        class Timed(original):  # type: ignore[misc, valid-type]
+            def run(self, name: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+                with probe.stage(name):
+                    out = fn(*args, **kwargs)
+                self.seconds = {**getattr(self, "seconds", {}), name: probe.stages[name]["wall_s"]}
+                return out
+
+        pipeline.StageLog = Timed
+        try:
+            yield True
+        finally:
+            pipeline.StageLog = original
+
+    return hook()
+
+
+def measure(
+    root: Path, *, bertopic: bool = False, files: bool = True, random_state: int = 0
+) -> dict[str, Any]:
+    """Floor, stages, quality (and BERTopic) for the corpus written at `root`."""
+    from analysis import corpus, pipeline
+
+    parquet = root / "articles.parquet"
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    floor = Probe()
+    with floor.stage("read"):
+        frame = pl.read_parquet(parquet, columns=["text"])
+    with floor.stage("regex"):
+        frame["text"].str.count_matches(FLOOR_REGEX).sum()
+    mb = frame["text"].str.len_bytes().sum() / 1e6
+    del frame
+
+    probe = Probe()
+    t0 = time.perf_counter()
+    with probe.stage("read"):
+        docs = corpus.read_corpus([parquet], progress=False)
+    with _hooked_stagelog(pipeline, probe) as hooked:
+        t1 = time.perf_counter()
+        tables = pipeline.build_from_documents(docs, random_state=random_state, progress=False)
+        build_wall = time.perf_counter() - t1
+    total_wall = time.perf_counter() - t0
+    tail_peak = peak_rss_mb()
+    staged = sum(v["wall_s"] for k, v in probe.stages.items() if k != "read")
+    name = "other" if hooked else "build"
+    probe.stages[name] = {"wall_s": round(max(build_wall - staged, 0.0), 4),
+                          "peak_rss_mb": round(tail_peak, 1)}
+    del docs
+
+    truth_events = pl.read_parquet(root / "truth_events.parquet")
+    truth_narr = pl.read_parquet(root / "truth_narratives.parquet")
+    matched = match_sentences(tables["sentences"], truth_narr)
+    result: dict[str, Any] = {
+        "docs": manifest["docs"],
+        "mb": round(mb, 3),
+        "wall_s": round(total_wall, 4),
+        "peak_rss_mb": round(max(v["peak_rss_mb"] for v in probe.stages.values()), 1),
+        "floor_wall_s": round(sum(v["wall_s"] for v in floor.stages.values()), 4),
+        "floor": floor.stages,
+        "stages": probe.stages,
+        "peak_per_stage": probe.resettable,
+        "rows": {k: v.height for k, v in tables.items()},
+        "events": event_scores(tables["mentions"], truth_events),
+        "narratives": narrative_scores(tables["narratives"], matched,
+                                       truth_narr.unique(["doc_id", "sentence"]).height),
+    }
+    if bertopic:
+        result["bertopic"] = bertopic_scores(tables["sentences"], matched, random_state)
+        nar = next((v for k, v in probe.stages.items() if "narrative" in k), None)
+        if "wall_s" in result["bertopic"] and nar and nar["wall_s"] > 0:
+            result["bertopic"]["ratio_to_narratives"] = round(result["bertopic"]["wall_s"] / nar["wall_s"], 1)
+    del tables
+    if files and (root / "files").is_dir():
+        probe_files = Probe()
+        with probe_files.stage("read_files"):
+            n = corpus.read_corpus([root / "files"], progress=False).height
+        result["read_files"] = {**probe_files.stages["read_files"], "documents": n}
+    return result
+
+
+# --- the command ----------------------------------------------------------------------------------------
+
+def _measure_in_child(root: Path, bertopic: bool, random_state: int) -> dict[str, Any]:
+    """Run `measure` in a fresh interpreter, so each size starts from an empty heap."""
+    out = root / "result.json"
+    out.unlink(missing_ok=True)
+    cmd = [sys.executable, "-m", "benchmarks.run", "--measure", str(root), "--result", str(out),
+           "--random-state", str(random_state)] + (["--bertopic"] if bertopic else [])
+    path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONPATH": path}
+    proc = subprocess.run(cmd, cwd=REPO, env=env, check=False)
+    if proc.returncode != 0 or not out.exists():
+        raise RuntimeError(f"measuring {root} failed (exit {proc.returncode})")
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def slope(xs: list[float], ys: list[float]) -> float | None:
+    """Least-squares slope of log(y) against log(x): 1 is linear growth, 2 quadratic."""
+    pts = [(math.log(x), math.log(y)) for x, y in zip(xs, ys, strict=True) if x > 0 and y > 0]
+    if len({p[0] for p in pts}) < 2:
+        return None
+    mx = sum(p[0] for p in pts) / len(pts)
+    my = sum(p[1] for p in pts) / len(pts)
+    den = sum((p[0] - mx) ** 2 for p in pts)
+    return round(sum((p[0] - mx) * (p[1] - my) for p in pts) / den, 3)
+
+
+def slopes(results: list[dict[str, Any]]) -> dict[str, float | None]:
+    """Slope of cost against corpus size, per stage, for the whole build and for the floor."""
+    docs = [r["docs"] for r in results]
+    names = [k for k in results[0]["stages"] if all(k in r["stages"] for r in results)] if results else []
+    out = {k: slope(docs, [r["stages"][k]["wall_s"] for r in results]) for k in names}
+    out["whole build"] = slope(docs, [r["wall_s"] for r in results])
+    out["floor"] = slope(docs, [r["floor_wall_s"] for r in results])
+    return out
+
+
+def format_result(r: dict[str, Any]) -> str:
+    """One size as a table: wall seconds, MB/s, articles/s, peak MB and the ratio to the floor."""
+    floor = r["floor_wall_s"] or float("nan")
+    parts = r["floor"]
+    head = (f"\n{r['docs']:,} articles, {r['mb']:.1f} MB of text; floor {floor:.3f} s "
+            f"(read {parts['read']['wall_s']:.3f} s + one regex pass {parts['regex']['wall_s']:.3f} s)")
+    lines = [head, f"{'stage':<22}{'wall s':>9}{'MB/s':>9}{'articles/s':>12}{'peak MB':>9}{'x floor':>9}"]
+
+    def row(name: str, wall: float, peak: float) -> str:
+        rate = r["mb"] / wall if wall > 0 else float("inf")
+        per = r["docs"] / wall if wall > 0 else float("inf")
+        return f"{name:<22}{wall:>9.3f}{rate:>9.1f}{per:>12,.0f}{peak:>9.0f}{wall / floor:>9.1f}"
+
+    for name, v in r["stages"].items():
+        lines.append(row(name, v["wall_s"], v["peak_rss_mb"]))
+    lines.append(row("whole build", r["wall_s"], r["peak_rss_mb"]))
+    if "read_files" in r:
+        f = r["read_files"]
+        lines.append(row("(read as files)", f["wall_s"], f["peak_rss_mb"]))
+    e, n = r["events"], r["narratives"]
+    lines.append(f"planted events: precision {e['precision']}, recall {e['recall']} "
+                 f"({e['matched']} of {e['planted']} planted, {e['found']} found); "
+                 f"dates agree on {e['date_agreement']} of matched dated events")
+    lines.append(f"planted narratives: ARI {n['ari']}, named recall {n['named_recall']}, "
+                 f"named precision {n['named_precision']}, sentences found {n['coverage']}")
+    if b := r.get("bertopic"):
+        if "skipped" in b:
+            lines.append(f"BERTopic: skipped ({b['skipped']})")
+        else:
+            lines.append(f"BERTopic: {b['wall_s']:.1f} s on {b['sentences']:,} sentences, "
+                         f"{b['topics']} topics, ARI {b['ari']}; "
+                         f"{b.get('ratio_to_narratives')}x the narratives stage")
+    return "\n".join(lines)
+
+
+def chart(results: list[dict[str, Any]]) -> Any:
+    """Wall seconds against corpus size, one line per stage, the whole build and the floor (log-log)."""
+    import altair as alt
+
+    rows = [{"docs": r["docs"], "stage": k, "wall_s": max(v["wall_s"], 1e-4)}
+            for r in results for k, v in r["stages"].items()]
+    rows += [{"docs": r["docs"], "stage": "whole build", "wall_s": r["wall_s"]} for r in results]
+    rows += [{"docs": r["docs"], "stage": "floor", "wall_s": max(r["floor_wall_s"], 1e-4)} for r in results]
+    return (
+        alt.Chart(alt.Data(values=rows), title="Cost against corpus size")
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("docs:Q", scale=alt.Scale(type="log"), title="articles"),
+            y=alt.Y("wall_s:Q", scale=alt.Scale(type="log"), title="wall seconds"),
+            color=alt.Color("stage:N", title="stage"),
+            strokeDash=alt.condition(alt.datum.stage == "floor", alt.value([4, 3]), alt.value([1, 0])),
+            tooltip=["stage:N", "docs:Q", "wall_s:Q"],
+        )
+        .properties(width=520, height=320)
+    )
+
+
+def save_chart(results: list[dict[str, Any]], out: Path) -> list[Path]:
+    """bench.svg and a self-contained bench.html (no script fetched from the network)."""
+    import vl_convert as vlc
+
+    spec = chart(results).to_dict()
+    svg, html = out / "bench.svg", out / "bench.html"
+    svg.write_text(vlc.vegalite_to_svg(spec, allowed_base_urls=[]), encoding="utf-8")
+    html.write_text(vlc.vegalite_to_html(spec, bundle=True), encoding="utf-8")
+    return [svg, html]
+
+
+def main(args: argparse.Namespace) -> int:
+    """Generate, measure in fresh processes, print, and write OUT/bench.json and the chart."""
+    out = Path(args.out)
+    seed = int(getattr(args, "seed", 0))
+    want_bertopic = bool(getattr(args, "bertopic", False))
+    random_state = int(getattr(args, "random_state", 0))
+    keep_files = not getattr(args, "no_files", False)
+    out.mkdir(parents=True, exist_ok=True)
+    results = []
+    for n in args.docs:
+        root = out / "bench" / f"corpus_{n}_seed{seed}"
+        t = time.perf_counter()
+        manifest = generate.ensure_corpus(root, n, seed, files=keep_files)
+        print(f"corpus of {n:,} articles ({manifest['mb']} MB, {manifest['files']:,} files) ready in "
+              f"{time.perf_counter() - t:.1f} s at {root}", file=sys.stderr, flush=True)
+        bertopic = want_bertopic and n <= BERTOPIC_MAX_DOCS
+        if want_bertopic and not bertopic:
+            print(f"BERTopic skipped at {n:,} articles (above {BERTOPIC_MAX_DOCS:,}: it did not finish "
+                  "in 600 s at 100k)", file=sys.stderr)
+        result = _measure_in_child(root, bertopic, random_state)
+        results.append(result)
+        print(format_result(result), flush=True)
+    text = json.dumps(results, indent=1, ensure_ascii=False) + "\n"
+    (out / "bench.json").write_text(text, encoding="utf-8")
+    if len(results) > 1:
+        print("\nslope of log(wall) against log(articles) (1 = linear):")
+        for name, s in slopes(results).items():
+            print(f"  {name:<22}{'n/a' if s is None else f'{s:.2f}'}")
+    written = [out / "bench.json"]
+    try:
+        written += save_chart(results, out)
+    except Exception as exc:  # the figures matter more than the picture
+        print(f"chart not drawn: {exc}", file=sys.stderr)
+    print("\nwritten: " + ", ".join(map(str, written)))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--docs", type=int, nargs="+", default=[1000, 10000, 100000])
+    p.add_argument("--out", type=Path, default=Path("build"))
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--random-state", type=int, default=0, help="seed of the narrative model")
+    p.add_argument("--bertopic", action="store_true")
+    p.add_argument("--no-files", action="store_true", help="write and read only the Parquet form")
+    p.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    p.add_argument("--result", type=Path, help=argparse.SUPPRESS)
+    return p
+
+
+def cli(argv: list[str] | None = None) -> int:
+    a = build_parser().parse_args(argv)
+    if a.measure:
+        result = measure(a.measure, bertopic=a.bertopic, random_state=a.random_state)
+        text = json.dumps(result, indent=1, ensure_ascii=False) + "\n"
+        if a.result:
+            a.result.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+        return 0
+    return main(a)
+
+
+if __name__ == "__main__":
+    raise SystemExit(cli())
