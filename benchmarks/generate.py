@@ -41,6 +41,7 @@ TAIL_SHARE = 0.8
 FIRST_DAY = np.datetime64("2023-01-01")
 DAYS = 3 * 365
 FILES_PER_FOLDER = 1000
+CHUNK = 100_000
 _REGEX_META = re.compile(r"[\\\[\](){}|*+?^$]")
 
 
@@ -53,6 +54,7 @@ class Corpus:
     truth_events: pl.DataFrame
     truth_narratives: pl.DataFrame
     seed: int
+    first: int = 0  # index of the first record, for corpora generated in chunks
 
     @property
     def truth_documents(self) -> pl.DataFrame:
@@ -211,14 +213,18 @@ def _aliases(spec: dict[str, Any]) -> tuple[pl.DataFrame, pl.DataFrame]:
     return actors, models
 
 
-def generate(n_docs: int, seed: int = 0, spec: dict[str, Any] | None = None) -> Corpus:
-    """A corpus of `n_docs` records (about 1% duplicates) and about 0.5% broken files, with its truth."""
+def generate(n_docs: int, seed: int = 0, spec: dict[str, Any] | None = None, *, first: int = 0) -> Corpus:
+    """A corpus of `n_docs` records (about 1% duplicates) and about 0.5% broken files, with its truth.
+
+    `first` numbers the records from there on (ids `a<first>`...), so a large corpus can be made chunk
+    by chunk, each chunk drawn from its own seed.
+    """
     spec = spec or load_templates()
-    rng = np.random.default_rng([seed, n_docs, VERSION])
+    rng = np.random.default_rng([seed, n_docs, VERSION] + ([first] if first else []))
     n = max(int(n_docs), 0)
     langs = np.where(rng.random(n) < AR_SHARE, "ar", "en")
     pub = FIRST_DAY + rng.integers(0, DAYS, n).astype("timedelta64[D]")
-    ids = [f"a{i:07d}" for i in range(n)]
+    ids = [f"a{first + i:07d}" for i in range(n)]
     docs = pl.DataFrame({"doc": np.arange(n), "id": ids, "lang": langs, "pub": pub.astype("datetime64[D]")},
                         schema_overrides={"pub": pl.Date, "lang": pl.String})
 
@@ -353,10 +359,11 @@ def generate(n_docs: int, seed: int = 0, spec: dict[str, Any] | None = None) -> 
     truth_narr = truth_narr.filter(~pl.col("doc_id").is_in(list(dup_ids)))
 
     n_broken = round(n * BROKEN_SHARE) if n >= 50 else (1 if n >= 10 else 0)
-    broken = pl.DataFrame({"id": [f"x{i:07d}" for i in range(n_broken)],
+    first_broken = round(first * BROKEN_SHARE)
+    broken = pl.DataFrame({"id": [f"x{first_broken + i:07d}" for i in range(n_broken)],
                            "kind": [("empty", "binary", "invalid")[i % 3] for i in range(n_broken)]},
                           schema={"id": pl.String, "kind": pl.String})
-    return Corpus(articles, broken, truth_events, truth_narr, seed)
+    return Corpus(articles, broken, truth_events, truth_narr, seed, first)
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -379,10 +386,11 @@ def write_files(corpus: Corpus, files: Path, workers: int = 8) -> int:
     """One UTF-8 .txt file per record and one per broken file; returns the number of files."""
     ids = corpus.articles["id"].to_list()
     texts = corpus.articles["text"].to_list()
-    jobs = [(file_path(files, d, i), t.encode("utf-8"))
+    first = corpus.first
+    jobs = [(file_path(files, d, first + i), t.encode("utf-8"))
             for i, (d, t) in enumerate(zip(ids, texts, strict=True))]
     for i, (d, k) in enumerate(corpus.broken.iter_rows()):
-        jobs.append((file_path(files, d, i * 97 % max(len(ids), 1)), _broken_bytes(k, i)))
+        jobs.append((file_path(files, d, first + i * 97 % max(len(ids), 1)), _broken_bytes(k, i)))
     for folder in sorted({p.parent for p, _ in jobs}):
         folder.mkdir(parents=True, exist_ok=True)
 
@@ -405,7 +413,7 @@ def write_corpus(corpus: Corpus, root: Path, *, files: bool = True) -> dict[str,
     corpus.truth_documents.write_parquet(root / "truth_documents.parquet")
     n_files = write_files(corpus, root / "files") if files else 0
     manifest = {
-        "version": VERSION, "seed": corpus.seed, "docs": corpus.articles.height,
+        "version": VERSION, "seed": corpus.seed, "docs": corpus.articles.height, "parquet": True,
         "duplicates": int((corpus.articles["kind"] == "duplicate").sum()), "broken": corpus.broken.height,
         "files": n_files, "mb": round(corpus.articles["text"].str.len_bytes().sum() / 1e6, 3),
         "planted_events": corpus.truth_events.height,
@@ -415,14 +423,46 @@ def write_corpus(corpus: Corpus, root: Path, *, files: bool = True) -> dict[str,
     return manifest
 
 
+def write_corpus_chunked(n_docs: int, seed: int, root: Path, chunk: int = CHUNK) -> dict[str, Any]:
+    """A corpus too large to hold at once: files and planted events written chunk by chunk.
+
+    Each chunk is `generate(chunk, seed, first=...)`; duplicates stay within a chunk. No Parquet table
+    and no planted narratives are written (the runner reads such a corpus as files, in batches).
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    events, documents = [], []
+    counts = {"duplicates": 0, "broken": 0, "files": 0, "mb": 0.0}
+    for first in range(0, n_docs, chunk):
+        part = generate(min(chunk, n_docs - first), seed, first=first)
+        counts["files"] += write_files(part, root / "files")
+        counts["duplicates"] += int((part.articles["kind"] == "duplicate").sum())
+        counts["broken"] += part.broken.height
+        counts["mb"] += part.articles["text"].str.len_bytes().sum() / 1e6
+        events.append(part.truth_events)
+        documents.append(part.truth_documents)
+        del part
+    truth_events = pl.concat(events)
+    truth_events.write_parquet(root / "truth_events.parquet")
+    pl.concat(documents).write_parquet(root / "truth_documents.parquet")
+    manifest = {"version": VERSION, "seed": seed, "docs": n_docs, "chunk": chunk, "parquet": False,
+                **counts, "mb": round(counts["mb"], 3), "planted_events": truth_events.height}
+    (root / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    return manifest
+
+
 def ensure_corpus(root: Path, n_docs: int, seed: int, *, files: bool = True) -> dict[str, Any]:
-    """Generate into `root` unless a corpus of the same size, seed and version is already there."""
+    """Generate into `root` unless a corpus of the same size, seed and version is already there.
+
+    Above `CHUNK` articles the corpus is written in chunks, as files only.
+    """
     mf = root / "manifest.json"
     if mf.exists():
         old = json.loads(mf.read_text(encoding="utf-8"))
         if (old.get("version"), old.get("seed"), old.get("docs")) == (VERSION, seed, n_docs) and (
                 old.get("files") or not files):
             return old
+    if n_docs > CHUNK:
+        return write_corpus_chunked(n_docs, seed, root)
     return write_corpus(generate(n_docs, seed), root, files=files)
 
 

@@ -280,6 +280,38 @@ def measure(
     return result
 
 
+# --- a corpus larger than memory: the build in batches ------------------------------------------------
+
+def measure_batched(
+    root: Path, batch_docs: int, *, compare: bool = False, random_state: int = 0
+) -> dict[str, Any]:
+    """The build of `root/files` in batches of `batch_docs` documents: wall, peak memory, planted recall.
+
+    Needs `pipeline.build_tables(..., batch_docs=N)`. With `compare`, the unbatched build of the same
+    files is run too and each table is compared row for row.
+    """
+    import inspect
+
+    from analysis import pipeline
+
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    out: dict[str, Any] = {"docs": manifest["docs"], "mb": manifest["mb"], "batch_docs": batch_docs}
+    if "batch_docs" not in inspect.signature(pipeline.build_tables).parameters:
+        return {**out, "skipped": "pipeline.build_tables takes no batch_docs yet"}
+    probe = Probe()
+    with probe.stage("batched"):
+        tables = pipeline.build_tables([root / "files"], batch_docs=batch_docs, random_state=random_state,
+                                       progress=False)
+    out.update(probe.stages["batched"], rows={k: v.height for k, v in tables.items()},
+               events=event_scores(tables["mentions"], pl.read_parquet(root / "truth_events.parquet")))
+    if compare:
+        with probe.stage("unbatched"):
+            whole = pipeline.build_tables([root / "files"], random_state=random_state, progress=False)
+        out["unbatched"] = probe.stages["unbatched"]
+        out["same_tables"] = {k: tables[k].equals(whole[k]) for k in tables}
+    return out
+
+
 # --- the command ----------------------------------------------------------------------------------------
 
 def _measure_in_child(root: Path, bertopic: bool, random_state: int) -> dict[str, Any]:
@@ -294,6 +326,39 @@ def _measure_in_child(root: Path, bertopic: bool, random_state: int) -> dict[str
     if proc.returncode != 0 or not out.exists():
         raise RuntimeError(f"measuring {root} failed (exit {proc.returncode})")
     return json.loads(out.read_text(encoding="utf-8"))
+
+
+def _run_batched(args: argparse.Namespace, out: Path, seed: int) -> int:
+    """`--batch-docs N`: each size built from files in batches; figures to OUT/bench_batched.json."""
+    results = []
+    for n in args.docs:
+        root = out / "bench" / f"corpus_{n}_seed{seed}"
+        t = time.perf_counter()
+        manifest = generate.ensure_corpus(root, n, seed, files=True)
+        print(f"corpus of {n:,} articles ({manifest['mb']} MB, {manifest['files']:,} files) ready in "
+              f"{time.perf_counter() - t:.1f} s at {root}", file=sys.stderr, flush=True)
+        res = root / "result_batched.json"
+        res.unlink(missing_ok=True)
+        cmd = [sys.executable, "-m", "benchmarks.run", "--measure-batched", str(root), "--result", str(res),
+               "--batch-docs", str(args.batch_docs)] + (["--compare"] if args.compare else [])
+        path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+        proc = subprocess.run(cmd, cwd=REPO, env={**os.environ, "PYTHONPATH": path}, check=False)
+        if proc.returncode != 0 or not res.exists():
+            print(f"measuring {root} in batches failed (exit {proc.returncode})", file=sys.stderr)
+            return 1
+        r = json.loads(res.read_text(encoding="utf-8"))
+        results.append(r)
+        if "skipped" in r:
+            print(f"{n:,} articles in batches of {args.batch_docs:,}: skipped ({r['skipped']})")
+            continue
+        e = r["events"]
+        print(f"{n:,} articles ({r['mb']:.0f} MB) from files in batches of {args.batch_docs:,}: "
+              f"{r['wall_s']:.1f} s, {r['mb'] / r['wall_s']:.1f} MB/s, {n / r['wall_s']:,.0f} articles/s, "
+              f"peak {r['peak_rss_mb']:.0f} MB; planted events precision {e['precision']}, "
+              f"recall {e['recall']}" + (f"; same tables as unbatched: {r['same_tables']}"
+                                         if "same_tables" in r else ""))
+    (out / "bench_batched.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    return 0
 
 
 def slope(xs: list[float], ys: list[float]) -> float | None:
@@ -396,8 +461,14 @@ def main(args: argparse.Namespace) -> int:
     random_state = int(getattr(args, "random_state", 0))
     keep_files = not getattr(args, "no_files", False)
     out.mkdir(parents=True, exist_ok=True)
+    if getattr(args, "batch_docs", None):
+        return _run_batched(args, out, seed)
     results = []
     for n in args.docs:
+        if n > generate.CHUNK:
+            print(f"{n:,} articles: above {generate.CHUNK:,} the corpus is written as files only; "
+                  "measure it with --batch-docs", file=sys.stderr)
+            continue
         root = out / "bench" / f"corpus_{n}_seed{seed}"
         t = time.perf_counter()
         manifest = generate.ensure_corpus(root, n, seed, files=keep_files)
@@ -410,6 +481,8 @@ def main(args: argparse.Namespace) -> int:
         result = _measure_in_child(root, bertopic, random_state)
         results.append(result)
         print(format_result(result), flush=True)
+    if not results:
+        return 2
     text = json.dumps(results, indent=1, ensure_ascii=False) + "\n"
     (out / "bench.json").write_text(text, encoding="utf-8")
     if len(results) > 1:
@@ -434,13 +507,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--random-state", type=int, default=0, help="seed of the narrative model")
     p.add_argument("--bertopic", action="store_true")
     p.add_argument("--no-files", action="store_true", help="write and read only the Parquet form")
+    p.add_argument("--batch-docs", type=int, help="build from files in batches of this many documents "
+                   "(a corpus larger than memory); writes OUT/bench_batched.json")
+    p.add_argument("--compare", action="store_true", help="with --batch-docs: also build unbatched and "
+                   "compare the tables row for row")
     p.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    p.add_argument("--measure-batched", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     return p
 
 
 def cli(argv: list[str] | None = None) -> int:
     a = build_parser().parse_args(argv)
+    if a.measure_batched:
+        result = measure_batched(a.measure_batched, a.batch_docs, compare=a.compare,
+                                 random_state=a.random_state)
+        a.result.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+        return 0
     if a.measure:
         result = measure(a.measure, bertopic=a.bertopic, random_state=a.random_state)
         text = json.dumps(result, indent=1, ensure_ascii=False) + "\n"

@@ -172,3 +172,16 @@ def test_runner_writes_bench_json(tmp_path):
         assert r["rows"]["documents"] == r["docs"]
         assert r["events"]["planted"] > 0
     assert (tmp_path / "bench.svg").read_text().lstrip().startswith("<svg")
+
+
+def test_chunked_corpus_numbers_records_across_chunks(tmp_path):
+    m = generate.write_corpus_chunked(250, 3, tmp_path, chunk=100)
+    docs = corpus.read_corpus([tmp_path / "files"], progress=False)
+    assert docs.height == m["files"] == 250 + m["broken"]
+    articles = docs.filter(pl.col("doc_id").str.starts_with("a"))
+    assert articles["doc_id"].to_list() == [f"a{i:07d}" for i in range(250)]
+    truth = pl.read_parquet(tmp_path / "truth_events.parquet")
+    assert truth["doc_id"].is_in(articles.filter(pl.col("status") == "ok")["doc_id"].implode()).all()
+    # The last chunk is drawn from its own seed: it is not a copy of the first.
+    first, last = (docs.filter(pl.col("doc_id") == i)["sha256"][0] for i in ("a0000000", "a0000200"))
+    assert first != last
