@@ -20,8 +20,10 @@ Written layout of `write_corpus(corpus, root)`:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +64,14 @@ class Corpus:
 
 
 # --- vocabulary ----------------------------------------------------------------------------------
+
+def vocabulary_digest() -> str:
+    """A digest of everything the text is made from, so a stored corpus is remade when it changes."""
+    h = hashlib.sha256()
+    for p in [TEMPLATES, *(REPO / "data" / "vocab" / f"{k}.csv" for k in ("actors", "models"))]:
+        h.update(p.read_bytes() if p.exists() else b"-")
+    return h.hexdigest()[:16]
+
 
 def load_templates(path: Path = TEMPLATES) -> dict[str, Any]:
     """The templates, with actors' and models' aliases taken from data/vocab when those files exist."""
@@ -411,9 +421,11 @@ def write_corpus(corpus: Corpus, root: Path, *, files: bool = True) -> dict[str,
     corpus.truth_events.write_parquet(root / "truth_events.parquet")
     corpus.truth_narratives.write_parquet(root / "truth_narratives.parquet")
     corpus.truth_documents.write_parquet(root / "truth_documents.parquet")
+    shutil.rmtree(root / "files", ignore_errors=True)  # no file of an earlier corpus may stay
     n_files = write_files(corpus, root / "files") if files else 0
     manifest = {
-        "version": VERSION, "seed": corpus.seed, "docs": corpus.articles.height, "parquet": True,
+        "version": VERSION, "vocabulary": vocabulary_digest(), "seed": corpus.seed,
+        "docs": corpus.articles.height, "parquet": True,
         "duplicates": int((corpus.articles["kind"] == "duplicate").sum()), "broken": corpus.broken.height,
         "files": n_files, "mb": round(corpus.articles["text"].str.len_bytes().sum() / 1e6, 3),
         "planted_events": corpus.truth_events.height,
@@ -430,6 +442,7 @@ def write_corpus_chunked(n_docs: int, seed: int, root: Path, chunk: int = CHUNK)
     and no planted narratives are written (the runner reads such a corpus as files, in batches).
     """
     root.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(root / "files", ignore_errors=True)
     events, documents = [], []
     counts = {"duplicates": 0, "broken": 0, "files": 0, "mb": 0.0}
     for first in range(0, n_docs, chunk):
@@ -444,22 +457,24 @@ def write_corpus_chunked(n_docs: int, seed: int, root: Path, chunk: int = CHUNK)
     truth_events = pl.concat(events)
     truth_events.write_parquet(root / "truth_events.parquet")
     pl.concat(documents).write_parquet(root / "truth_documents.parquet")
-    manifest = {"version": VERSION, "seed": seed, "docs": n_docs, "chunk": chunk, "parquet": False,
+    manifest = {"version": VERSION, "vocabulary": vocabulary_digest(), "seed": seed, "docs": n_docs,
+                "chunk": chunk, "parquet": False,
                 **counts, "mb": round(counts["mb"], 3), "planted_events": truth_events.height}
     (root / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     return manifest
 
 
 def ensure_corpus(root: Path, n_docs: int, seed: int, *, files: bool = True) -> dict[str, Any]:
-    """Generate into `root` unless a corpus of the same size, seed and version is already there.
+    """Generate into `root` unless a corpus of the same size, seed, version and vocabulary is there.
 
     Above `CHUNK` articles the corpus is written in chunks, as files only.
     """
     mf = root / "manifest.json"
     if mf.exists():
         old = json.loads(mf.read_text(encoding="utf-8"))
-        if (old.get("version"), old.get("seed"), old.get("docs")) == (VERSION, seed, n_docs) and (
-                old.get("files") or not files):
+        same = (old.get("version"), old.get("vocabulary"), old.get("seed"), old.get("docs")) == (
+            VERSION, vocabulary_digest(), seed, n_docs)
+        if same and (old.get("files") or not files):
             return old
     if n_docs > CHUNK:
         return write_corpus_chunked(n_docs, seed, root)
