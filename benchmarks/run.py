@@ -418,6 +418,34 @@ def format_result(r: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def targets(results: list[dict[str, Any]]) -> list[str]:
+    """The issue's targets, each with the measured figure and whether it is met."""
+    lines = []
+    for r in results:
+        if r["docs"] >= 100_000:
+            lines.append(f"{r['docs']:,} articles from Parquet, whole build {r['wall_s']:.1f} s "
+                         f"(target <= 60 s): {'met' if r['wall_s'] <= 60 else 'NOT met'}")
+            lines.append(f"{r['docs']:,} articles, peak memory {r['peak_rss_mb']:.0f} MB "
+                         f"(target <= 4096 MB): {'met' if r['peak_rss_mb'] <= 4096 else 'NOT met'}")
+    if results:
+        r = results[-1]
+        floor = r["floor_wall_s"]
+        for name, v in r["stages"].items():
+            if floor > 0 and any(h in name for h in PER_SENTENCE_HINTS):
+                x = v["wall_s"] / floor
+                lines.append(f"{name} at {r['docs']:,} articles: {x:.1f}x the floor (target <= 10x): "
+                             f"{'met' if x <= 10 else 'NOT met'}")
+    for r in results:
+        b = r.get("bertopic") or {}
+        if r["docs"] == BERTOPIC_MAX_DOCS and "ratio_to_narratives" in b:
+            ours, theirs = r["narratives"]["ari"], b["ari"]
+            ok = b["ratio_to_narratives"] >= 20 and ours is not None and theirs is not None and ours >= theirs
+            lines.append(f"narratives vs BERTopic at {r['docs']:,} articles: {b['ratio_to_narratives']}x "
+                         f"faster (target >= 20x), ARI {ours} vs {theirs} (target: at least equal): "
+                         f"{'met' if ok else 'NOT met'}")
+    return lines
+
+
 def chart(results: list[dict[str, Any]]) -> Any:
     """Wall seconds against corpus size, one line per stage, the whole build and the floor (log-log)."""
     import altair as alt
@@ -489,6 +517,8 @@ def main(args: argparse.Namespace) -> int:
         print("\nslope of log(wall) against log(articles) (1 = linear):")
         for name, s in slopes(results).items():
             print(f"  {name:<22}{'n/a' if s is None else f'{s:.2f}'}")
+    if lines := targets(results):
+        print("\ntargets:\n  " + "\n  ".join(lines))
     written = [out / "bench.json"]
     try:
         written += save_chart(results, out)
