@@ -41,7 +41,7 @@ from benchmarks import generate
 REPO = Path(__file__).resolve().parent.parent
 FLOOR_REGEX = r"\w+"
 BERTOPIC_MAX_DOCS = 10_000
-PER_SENTENCE_HINTS = ("sentence", "date", "mention", "narrative")
+PER_SENTENCE_HINTS = ("sentence", "mention", "narrative")
 INSTALL_HINT = (
     "BERTopic is not installed; it is optional. To time it, install it beside the project with a CPU build\n"
     "of torch, e.g. `.venv/bin/python -m pip install torch --index-url <a CPU wheel index> bertopic`\n"
