@@ -90,7 +90,8 @@ def _merge_vocab(own: dict[str, Any], csv: Path, kind: str) -> dict[str, Any]:
     """
     try:
         table = pl.read_csv(csv, comment_prefix="#", infer_schema=False)
-        canon = next(c for c in ("canonical", "actor", "model", "name") if c in table.columns)
+        names = ("canonical", "model", "name") if kind == "models" else ("canonical", "actor", "name")
+        canon = next(c for c in names if c in table.columns)
         alias = next(c for c in ("alias", "surface", "text", "pattern") if c in table.columns)
     except (OSError, StopIteration, pl.exceptions.PolarsError):
         return own
