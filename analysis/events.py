@@ -40,6 +40,8 @@ LOOKBACK = 3  # sentences back in which "the company" or "the model" is looked u
 OPENNESS_CUE_PENALTY = 15  # a model prefers a release verb to an adjective like "open-source" next to it
 AFTER_PENALTY = 60  # for events told of their subject (competition), an actor after the cue is the rival
 PERSON_PENALTY = 30  # a statement prefers the person who makes it to an organisation named beside
+GOVERNS = 8  # characters from a delay word to the release it governs ("تأجيل إصدار")
+COORDINATION = 6  # characters between two actors named together ("Google وOpenAI")
 
 _CLAUSE_BREAK = r"[،,;؛:.!?؟–—\"«»()\[\]]| - "
 _LEFT_OK = r"(?:^|[^\p{L}\p{N}])(?:و|ف|ب|ل|ك|ال|وال|بال|فال|لل|كال|ول|وب|وس|س)?$"
@@ -52,6 +54,7 @@ _PRECISION_LEN = {"year": 4, "month": 7, "day": 10}
 
 
 # --- vocabularies ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Lexicon:
@@ -86,23 +89,50 @@ def _lexicon(data_dir: str) -> Lexicon:
     rows: list[dict] = []
     for r in actors.iter_rows(named=True):
         for v in _variants(r["alias"]):
-            rows.append({"alias": v, "kind": "actor", "name": r["actor"], "org": r["org"] or r["actor"],
-                         "person": (r["kind"] or "").strip() == "person"})
+            rows.append(
+                {
+                    "alias": v,
+                    "kind": "actor",
+                    "name": r["actor"],
+                    "org": r["org"] or r["actor"],
+                    "person": (r["kind"] or "").strip() == "person",
+                }
+            )
     for r in models.iter_rows(named=True):
         for v in _variants(r["alias"]):
             rows.append({"alias": v, "kind": "model", "name": r["model"], "org": r["actor"], "person": False})
     for r in cues.iter_rows(named=True):
-        rows.append({"alias": r["cue"], "kind": (r["role"] or "").strip(), "event_type": r["event_type"] or None,
-                     "openness": r["openness"] or None, "person": False})
+        rows.append(
+            {
+                "alias": r["cue"],
+                "kind": (r["role"] or "").strip(),
+                "event_type": r["event_type"] or None,
+                "openness": r["openness"] or None,
+                "person": False,
+            }
+        )
     info = (
-        pl.DataFrame(rows, schema={"alias": pl.String, "kind": pl.String, "name": pl.String, "org": pl.String,
-                                   "person": pl.Boolean, "event_type": pl.String, "openness": pl.String})
+        pl.DataFrame(
+            rows,
+            schema={
+                "alias": pl.String,
+                "kind": pl.String,
+                "name": pl.String,
+                "org": pl.String,
+                "person": pl.Boolean,
+                "event_type": pl.String,
+                "openness": pl.String,
+            },
+        )
         .with_columns(pattern=text.normalize_expr(pl.col("alias").str.strip_chars()))
         .filter(pl.col("pattern").str.len_chars() > 0)
-        .drop("alias").unique(maintain_order=True)
+        .drop("alias")
+        .unique(maintain_order=True)
     )
     group = info.group_by("pattern", maintain_order=True).agg(
-        group=pl.when(pl.col("kind").is_in(["actor", "model"]).any()).then(pl.lit("entity")).otherwise(pl.lit("cue"))
+        group=pl.when(pl.col("kind").is_in(["actor", "model"]).any())
+        .then(pl.lit("entity"))
+        .otherwise(pl.lit("cue"))
     )
     info = info.join(group, on="pattern", how="left", maintain_order="left")
     patterns = sorted(set(info["pattern"].to_list()))
@@ -116,6 +146,7 @@ def lexicon() -> Lexicon:
 
 
 # --- matching -------------------------------------------------------------------------------------
+
 
 def find_matches(sentences: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     """Every alias and cue occurrence: one row per (sentence, match) with character offsets.
@@ -133,8 +164,12 @@ def find_matches(sentences: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
         .explode("pattern", "byte")
         .drop_nulls("pattern")
         .with_columns(
-            start=pl.col("text_norm").cast(pl.Binary).bin.head(pl.col("byte").cast(pl.Int64))
-            .cast(pl.String).str.len_chars().cast(pl.Int64)
+            start=pl.col("text_norm")
+            .cast(pl.Binary)
+            .bin.head(pl.col("byte").cast(pl.Int64))
+            .cast(pl.String)
+            .str.len_chars()
+            .cast(pl.Int64)
         )
         .with_columns(end=pl.col("start") + pl.col("pattern").str.len_chars().cast(pl.Int64))
         .join(lex.info.select("pattern", "group").unique(), on="pattern", how="left")
@@ -142,10 +177,7 @@ def find_matches(sentences: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     lo = pl.max_horizontal(pl.col("start") - 4, pl.lit(0))
     before = pl.col("text_norm").str.slice(lo, pl.col("start") - lo)
     after = pl.col("text_norm").str.slice(pl.col("end"), 1)
-    m = m.filter(
-        before.str.contains(_LEFT_OK)
-        & ((pl.col("group") == "cue") | ~after.str.contains(_ALNUM))
-    )
+    m = m.filter(before.str.contains(_LEFT_OK) & ((pl.col("group") == "cue") | ~after.str.contains(_ALNUM)))
     # containment: sorted by start then longest first, a match whose end does not pass the furthest
     # end seen before it in its sentence and group lies inside an earlier match
     m = m.sort([*_KEY, "group", "start", "end"], descending=[False, False, False, False, True])
@@ -166,32 +198,49 @@ def _first(df: pl.DataFrame, by: list[str], order: list[str]) -> pl.DataFrame:
 
 # --- mentions -------------------------------------------------------------------------------------
 
+
 def _candidates(m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     """Cues with the model each is about (or none): one row per (cue, model)."""
     cues = (
         m.join(lex.info.filter(pl.col("kind").is_in(_TRIGGERS)), on="pattern")
-        .select(*_KEY, "text_norm", cue_start="start", cue_end="end", role="kind", cue_type="event_type",
-                cue_openness="openness")
+        .select(
+            *_KEY,
+            "text_norm",
+            cue_start="start",
+            cue_end="end",
+            role="kind",
+            cue_type="event_type",
+            cue_openness="openness",
+        )
         .unique([*_KEY, "cue_start", "cue_end", "role", "cue_type"], maintain_order=True)
-        .join(lex.event_types.select("event_type", "takes_model"), left_on="cue_type", right_on="event_type",
-              how="left")
+        .join(
+            lex.event_types.select("event_type", "takes_model"),
+            left_on="cue_type",
+            right_on="event_type",
+            how="left",
+        )
         .with_columns(takes_model=pl.col("takes_model").fill_null(True))
         .with_row_index("cue_id")
     )
     models = m.join(lex.info.filter(pl.col("kind") == "model"), on="pattern").select(
-        *_KEY, m_start="start", m_end="end", model="name", owner="org")
+        *_KEY, m_start="start", m_end="end", model="name", owner="org"
+    )
     pairs = (
         models.join(cues.filter("takes_model"), on=_KEY)
-        .with_columns(gap=_gap("m_start", "m_end", "cue_start", "cue_end")
-                      + pl.when(pl.col("role") == "openness").then(OPENNESS_CUE_PENALTY).otherwise(0))
+        .with_columns(
+            gap=_gap("m_start", "m_end", "cue_start", "cue_end")
+            + pl.when(pl.col("role") == "openness").then(OPENNESS_CUE_PENALTY).otherwise(0)
+        )
         .filter(pl.col("gap") <= WINDOW_MODEL)
         .with_columns(after=(pl.col("cue_start") > pl.col("m_start")).cast(pl.Int8))
     )
     pairs = _first(pairs, [*_KEY, "m_start"], ["gap", "after", "cue_start"]).select(
-        "cue_id", "model", "owner", "m_start")
+        "cue_id", "model", "owner", "m_start"
+    )
     with_model = cues.join(pairs, on="cue_id")
     without = cues.join(pairs, on="cue_id", how="anti").with_columns(
-        model=pl.lit(None, pl.String), owner=pl.lit(None, pl.String), m_start=pl.lit(None, pl.Int64))
+        model=pl.lit(None, pl.String), owner=pl.lit(None, pl.String), m_start=pl.lit(None, pl.Int64)
+    )
     return pl.concat([with_model, without.select(with_model.columns)]).sort("cue_id", "m_start")
 
 
@@ -199,76 +248,156 @@ def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     """Actor, model, event type, status and openness of each candidate."""
     info = lex.info
     et = lex.event_types
-    cand = cand.join(et.select("event_type", "keep_person", "subject_first"), left_on="cue_type",
-                     right_on="event_type", how="left").with_columns(
-        pl.col("keep_person", "subject_first").fill_null(False)).with_row_index("row")
+    cand = (
+        cand.join(
+            et.select("event_type", "keep_person", "subject_first"),
+            left_on="cue_type",
+            right_on="event_type",
+            how="left",
+        )
+        .with_columns(pl.col("keep_person", "subject_first").fill_null(False))
+        .with_row_index("row")
+    )
 
     actors = m.join(info.filter(pl.col("kind") == "actor"), on="pattern").select(
-        *_KEY, a_start="start", a_end="end", a_name="name", a_org="org", person="person")
+        *_KEY, a_start="start", a_end="end", a_name="name", a_org="org", person="person"
+    )
     # explicit actor near the cue, when the model does not already name its owner
     near = (
         cand.filter(pl.col("owner").is_null())
         .select("row", *_KEY, "cue_start", "cue_end", "keep_person", "subject_first")
         .join(actors, on=_KEY)
-        .with_columns(gap=_gap("a_start", "a_end", "cue_start", "cue_end")
-                      + pl.when(pl.col("keep_person") & ~pl.col("person")).then(PERSON_PENALTY).otherwise(0),
-                      after=(pl.col("a_start") > pl.col("cue_start")).cast(pl.Int8))
+        .with_columns(
+            gap=_gap("a_start", "a_end", "cue_start", "cue_end")
+            + pl.when(pl.col("keep_person") & ~pl.col("person")).then(PERSON_PENALTY).otherwise(0),
+            after=(pl.col("a_start") > pl.col("cue_start")).cast(pl.Int8),
+        )
         .filter(pl.col("gap") <= WINDOW_ACTOR)
-        .with_columns(gap=pl.col("gap") + pl.when(pl.col("subject_first") & (pl.col("after") == 1))
-                      .then(AFTER_PENALTY).otherwise(0))
+        .with_columns(
+            gap=pl.col("gap")
+            + pl.when(pl.col("subject_first") & (pl.col("after") == 1)).then(AFTER_PENALTY).otherwise(0)
+        )
     )
-    near = _first(near, ["row"], ["gap", "after", "a_start"]).select(
-        "row", near_actor=pl.when("keep_person").then("a_name").otherwise("a_org"))
+    best = _first(near, ["row"], ["gap", "after", "a_start"])
+    # actors joined to the chosen one ("Google and OpenAI", "Google وOpenAI") share its event
+    mates = near.join(best.select("row", b0="a_start", b1="a_end"), on="row").filter(
+        _gap("a_start", "a_end", "b0", "b1").is_between(1, COORDINATION)
+    )
+    near = (
+        pl.concat([best, mates.select(best.columns)])
+        .select("row", near_actor=pl.when("keep_person").then("a_name").otherwise("a_org"))
+        .unique(maintain_order=True)
+    )
     cand = cand.join(near, on="row", how="left").with_columns(
-        actor=pl.coalesce("owner", "near_actor"), actor_src=pl.when(pl.col("owner").is_not_null())
-        .then(pl.lit("model")).when(pl.col("near_actor").is_not_null()).then(pl.lit("sentence")))
+        actor=pl.coalesce("owner", "near_actor"),
+        actor_src=pl.when(pl.col("owner").is_not_null())
+        .then(pl.lit("model"))
+        .when(pl.col("near_actor").is_not_null())
+        .then(pl.lit("sentence")),
+    )
 
     refs = m.join(info.filter(pl.col("kind").is_in(["actor_ref", "model_ref"])), on="pattern").select(
-        *_KEY, r_start="start", r_end="end", ref="kind")
+        *_KEY, r_start="start", r_end="end", ref="kind"
+    )
     has_ref = refs.group_by(_KEY).agg(any_ref=pl.lit(True))
     model_ref = (
-        cand.filter(pl.col("model").is_null() & pl.col("takes_model")).select("row", *_KEY, "cue_start", "cue_end")
+        cand.filter(pl.col("model").is_null() & pl.col("takes_model"))
+        .select("row", *_KEY, "cue_start", "cue_end")
         .join(refs.filter(pl.col("ref") == "model_ref"), on=_KEY)
         .filter(_gap("r_start", "r_end", "cue_start", "cue_end") <= WINDOW_MODEL)
-        .select("row").unique()
+        .select("row")
+        .unique()
     )
     models_seen = m.join(info.filter(pl.col("kind") == "model"), on="pattern").select(
-        "doc_id", sentence_idx_e="sentence_idx", start_e="start", e_model="name", e_owner="org")
+        "doc_id", sentence_idx_e="sentence_idx", start_e="start", e_model="name", e_owner="org"
+    )
     todo = cand.join(model_ref, on="row").select("row", "doc_id", "sentence_idx", "actor")
-    found = todo.join(models_seen, on="doc_id").filter(
-        (pl.col("sentence_idx_e") < pl.col("sentence_idx"))
-        & (pl.col("sentence_idx_e") >= pl.col("sentence_idx") - LOOKBACK)
-        & (pl.col("actor").is_null() | (pl.col("actor") == pl.col("e_owner")))
-    ).sort("row", "sentence_idx_e", "start_e", descending=[False, True, True]).unique(
-        "row", keep="first", maintain_order=True).select("row", "e_model", "e_owner")
+    found = (
+        todo.join(models_seen, on="doc_id")
+        .filter(
+            (pl.col("sentence_idx_e") < pl.col("sentence_idx"))
+            & (pl.col("sentence_idx_e") >= pl.col("sentence_idx") - LOOKBACK)
+            & (pl.col("actor").is_null() | (pl.col("actor") == pl.col("e_owner")))
+        )
+        .sort("row", "sentence_idx_e", "start_e", descending=[False, True, True])
+        .unique("row", keep="first", maintain_order=True)
+        .select("row", "e_model", "e_owner")
+    )
     cand = cand.join(found, on="row", how="left").with_columns(
         model=pl.coalesce("model", "e_model"),
         model_src=pl.when(pl.col("e_model").is_not_null()).then(pl.lit("ref")),
-        actor_src=pl.when(pl.col("actor").is_null() & pl.col("e_owner").is_not_null()).then(pl.lit("ref"))
+        actor_src=pl.when(pl.col("actor").is_null() & pl.col("e_owner").is_not_null())
+        .then(pl.lit("ref"))
         .otherwise("actor_src"),
         actor=pl.coalesce("actor", "e_owner"),
     )
 
     # "the company": the last organisation named (or owning a model named) a few sentences before
-    orgs_seen = pl.concat([
-        actors.select("doc_id", sentence_idx_e="sentence_idx", start_e="a_start", e_org="a_org"),
-        models_seen.select("doc_id", "sentence_idx_e", "start_e", e_org="e_owner"),
-    ])
-    todo = cand.filter(pl.col("actor").is_null()).join(has_ref, on=_KEY).select("row", "doc_id", "sentence_idx")
-    found = todo.join(orgs_seen, on="doc_id").filter(
-        (pl.col("sentence_idx_e") < pl.col("sentence_idx"))
-        & (pl.col("sentence_idx_e") >= pl.col("sentence_idx") - LOOKBACK)
-    ).sort("row", "sentence_idx_e", "start_e", descending=[False, True, True]).unique(
-        "row", keep="first", maintain_order=True).select("row", "e_org")
+    orgs_seen = pl.concat(
+        [
+            actors.select("doc_id", sentence_idx_e="sentence_idx", start_e="a_start", e_org="a_org"),
+            models_seen.select("doc_id", "sentence_idx_e", "start_e", e_org="e_owner"),
+        ]
+    )
+    todo = (
+        cand.filter(pl.col("actor").is_null()).join(has_ref, on=_KEY).select("row", "doc_id", "sentence_idx")
+    )
+    found = (
+        todo.join(orgs_seen, on="doc_id")
+        .filter(
+            (pl.col("sentence_idx_e") < pl.col("sentence_idx"))
+            & (pl.col("sentence_idx_e") >= pl.col("sentence_idx") - LOOKBACK)
+        )
+        .sort("row", "sentence_idx_e", "start_e", descending=[False, True, True])
+        .unique("row", keep="first", maintain_order=True)
+        .select("row", "e_org")
+    )
     cand = cand.join(found, on="row", how="left").with_columns(
-        actor_src=pl.when(pl.col("actor").is_null() & pl.col("e_org").is_not_null()).then(pl.lit("ref"))
+        actor_src=pl.when(pl.col("actor").is_null() & pl.col("e_org").is_not_null())
+        .then(pl.lit("ref"))
         .otherwise("actor_src"),
         actor=pl.coalesce("actor", "e_org"),
-    ).filter(pl.col("actor").is_not_null())
+    )
+    # "the delay", "التأجيل": an event word with nobody named is the same kind of event just reported
+    known = cand.filter(pl.col("actor").is_not_null() & (pl.col("role") == "event")).select(
+        "doc_id",
+        sentence_idx_e="sentence_idx",
+        start_e="cue_start",
+        cue_type="cue_type",
+        e_actor="actor",
+        e_model="model",
+    )
+    todo = cand.filter(pl.col("actor").is_null() & (pl.col("role") == "event")).select(
+        "row", "doc_id", "sentence_idx", "cue_type"
+    )
+    found = (
+        todo.join(known, on=["doc_id", "cue_type"])
+        .filter(
+            (pl.col("sentence_idx_e") < pl.col("sentence_idx"))
+            & (pl.col("sentence_idx_e") >= pl.col("sentence_idx") - LOOKBACK)
+        )
+        .sort("row", "sentence_idx_e", "start_e", descending=[False, True, True])
+        .unique("row", keep="first", maintain_order=True)
+        .select("row", "e_actor", e_model2="e_model")
+    )
+    cand = (
+        cand.join(found, on="row", how="left")
+        .with_columns(
+            actor_src=pl.when(pl.col("actor").is_null() & pl.col("e_actor").is_not_null())
+            .then(pl.lit("ref"))
+            .otherwise("actor_src"),
+            model=pl.when(pl.col("actor").is_null())
+            .then(pl.coalesce("model", "e_model2"))
+            .otherwise("model"),
+            actor=pl.coalesce("actor", "e_actor"),
+        )
+        .filter(pl.col("actor").is_not_null())
+    )
 
     # openness: the cue's own, else the nearest open/closed words to the model (or the cue)
     marks = m.join(info.filter(pl.col("openness").is_not_null()), on="pattern").select(
-        *_KEY, o_start="start", o_end="end", o_open="openness")
+        *_KEY, o_start="start", o_end="end", o_open="openness"
+    )
     anchor = pl.coalesce("m_start", "cue_start")
     op = (
         cand.select("row", *_KEY, a0=anchor, a1=pl.coalesce(pl.col("m_start") + 1, "cue_end"))
@@ -278,115 +407,196 @@ def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     )
     op = _first(op, ["row"], ["gap", "o_start"]).select("row", near_open="o_open")
     cand = cand.join(op, on="row", how="left").with_columns(
-        openness=pl.coalesce("cue_openness", "near_open", pl.lit("unknown")))
+        openness=pl.coalesce("cue_openness", "near_open", pl.lit("unknown"))
+    )
 
     # modifiers reach forward to the cue, short of a clause break
     mods = m.join(info.filter(pl.col("kind").is_in(_MODIFIERS)), on="pattern").select(
-        *_KEY, d_start="start", d_end="end", mod="kind")
+        *_KEY, d_start="start", d_end="end", mod="kind"
+    )
     between = pl.col("text_norm").str.slice(pl.col("d_end"), (pl.col("cue_start") - pl.col("d_end")).clip(0))
     hit = (
-        cand.select("row", *_KEY, "text_norm", "cue_start").join(mods, on=_KEY)
-        .filter((pl.col("d_end") <= pl.col("cue_start"))
-                & (pl.col("cue_start") - pl.col("d_end") <= MODIFIER_REACH)
-                & ~between.str.contains(_CLAUSE_BREAK))
-        .group_by("row").agg(
+        cand.select("row", *_KEY, "text_norm", "cue_start")
+        .join(mods, on=_KEY)
+        .filter(
+            (pl.col("d_end") <= pl.col("cue_start"))
+            & (pl.col("cue_start") - pl.col("d_end") <= MODIFIER_REACH)
+            & ~between.str.contains(_CLAUSE_BREAK)
+        )
+        .group_by("row")
+        .agg(
             future=(pl.col("mod") == "future").any(),
             negation=(pl.col("mod") == "negation").any(),
             speculation=(pl.col("mod") == "speculation").any(),
         )
     )
     cand = cand.join(hit, on="row", how="left").with_columns(
-        pl.col("future", "negation", "speculation").fill_null(False))
+        pl.col("future", "negation", "speculation").fill_null(False)
+    )
 
     released = pl.col("openness").is_in(["open_source", "open_weights", "restricted"])
     generic = pl.col("role").is_in(["release", "openness"])
     etype = (
-        pl.when(generic & released).then(pl.lit("open_release"))
-        .when(generic & (pl.col("openness") == "closed")).then(pl.lit("closed_release"))
-        .when(generic).then(pl.lit("release"))
+        pl.when(generic & released)
+        .then(pl.lit("open_release"))
+        .when(generic & (pl.col("openness") == "closed"))
+        .then(pl.lit("closed_release"))
+        .when(generic)
+        .then(pl.lit("release"))
         .otherwise("cue_type")
     )
     cand = cand.with_columns(event_type=etype).with_columns(
         event_type=pl.when(pl.col("future") & (pl.col("event_type") == "open_release"))
-        .then(pl.lit("open_plan")).otherwise("event_type"))
+        .then(pl.lit("open_plan"))
+        .otherwise("event_type")
+    )
     status = (
-        pl.when("negation").then(pl.lit("negated"))
-        .when("speculation").then(pl.lit("reported"))
-        .when(pl.col("event_type") == "delay").then(pl.lit("realized"))
-        .when(pl.col("future") | (pl.col("event_type") == "open_plan")).then(pl.lit("planned"))
+        pl.when("negation")
+        .then(pl.lit("negated"))
+        .when("speculation")
+        .then(pl.lit("reported"))
+        .when(pl.col("event_type") == "delay")
+        .then(pl.lit("realized"))
+        .when(pl.col("future") | (pl.col("event_type") == "open_plan"))
+        .then(pl.lit("planned"))
         .otherwise(pl.lit("realized"))
     )
-    base = pl.when(pl.col("role") == "event").then(0.9).when(pl.col("role") == "release").then(0.75).otherwise(0.6)
-    conf = (base - pl.when(pl.col("actor_src") == "ref").then(0.15).otherwise(0.0)
-            - pl.when(pl.col("model_src") == "ref").then(0.1).otherwise(0.0))
+    base = (
+        pl.when(pl.col("role") == "event")
+        .then(0.9)
+        .when(pl.col("role") == "release")
+        .then(0.75)
+        .otherwise(0.6)
+    )
+    conf = (
+        base
+        - pl.when(pl.col("actor_src") == "ref").then(0.15).otherwise(0.0)
+        - pl.when(pl.col("model_src") == "ref").then(0.1).otherwise(0.0)
+    )
     return cand.with_columns(status=status, confidence=conf)
 
 
 def _settle(c: pl.DataFrame) -> pl.DataFrame:
     """Releases whose openness the sentence leaves open, delays over releases, one row per mention key."""
     doc_open = (
-        c.filter((pl.col("event_type") == "open_release") & (pl.col("status") == "realized")
-                 & pl.col("model").is_not_null())
-        .group_by("doc_id", "actor", "model").agg(doc_openness=pl.col("openness").sort().first())
+        c.filter(
+            (pl.col("event_type") == "open_release")
+            & (pl.col("status") == "realized")
+            & pl.col("model").is_not_null()
+        )
+        .group_by("doc_id", "actor", "model")
+        .agg(doc_openness=pl.col("openness").sort().first())
     )
     c = c.with_columns(
-        confidence=pl.when(pl.col("event_type") == "release").then(pl.col("confidence") - 0.1)
+        confidence=pl.when(pl.col("event_type") == "release")
+        .then(pl.col("confidence") - 0.1)
         .otherwise("confidence"),
         doc_openness=pl.lit(None, pl.String),
     )
     # what a delay holds back is not released in the same breath: the release is the delayed one
-    delayed = c.filter(pl.col("event_type") == "delay").select(*_KEY, "actor").unique()
+    # (one that was planned, or the release the delay word governs: "تأجيل إصدار", "pushed back the release")
+    delayed = c.filter(pl.col("event_type") == "delay").select(*_KEY, "actor", d_end="cue_end")
     rel = pl.col("event_type").is_in(["open_release", "open_plan", "closed_release", "release"])
-    held = c.filter(rel).join(delayed, on=[*_KEY, "actor"], how="semi")
-    c = pl.concat([
-        c.filter(~rel),
-        c.filter(rel).join(delayed, on=[*_KEY, "actor"], how="anti"),
-        held.with_columns(event_type=pl.lit("delay"), status=pl.lit("realized")),
-    ]).with_columns(
-        openness=pl.when(pl.col("event_type") == "release").then("doc_openness").otherwise("openness"))
-    c = c.join(doc_open, on=["doc_id", "actor", "model"], how="left", suffix="_d").with_columns(
-        event_type=pl.when((pl.col("event_type") == "release") & pl.col("doc_openness_d").is_not_null())
-        .then(pl.when(pl.col("future")).then(pl.lit("open_plan")).otherwise(pl.lit("open_release")))
-        .otherwise("event_type"),
-        openness=pl.when(pl.col("event_type") == "release").then("doc_openness_d").otherwise("openness"),
-    ).drop("doc_openness_d").filter(pl.col("event_type") != "release")
+    held_ids = (
+        c.filter(rel)
+        .select("row", *_KEY, "actor", "cue_start", "future")
+        .join(delayed, on=[*_KEY, "actor"])
+        .filter(pl.col("future") | (pl.col("cue_start") - pl.col("d_end")).is_between(0, GOVERNS))
+        .select("row")
+        .unique()
+    )
+    held = c.join(held_ids, on="row", how="semi")
+    c = pl.concat(
+        [
+            c.join(held_ids, on="row", how="anti"),
+            held.with_columns(event_type=pl.lit("delay"), status=pl.lit("realized")),
+        ]
+    ).with_columns(
+        openness=pl.when(pl.col("event_type") == "release").then("doc_openness").otherwise("openness")
+    )
+    c = (
+        c.join(doc_open, on=["doc_id", "actor", "model"], how="left", suffix="_d")
+        .with_columns(
+            event_type=pl.when((pl.col("event_type") == "release") & pl.col("doc_openness_d").is_not_null())
+            .then(pl.when(pl.col("future")).then(pl.lit("open_plan")).otherwise(pl.lit("open_release")))
+            .otherwise("event_type"),
+            openness=pl.when(pl.col("event_type") == "release").then("doc_openness_d").otherwise("openness"),
+        )
+        .drop("doc_openness_d")
+        .filter(pl.col("event_type") != "release")
+    )
     # an adjective alone ("open-source") makes a mention only about a model it qualifies
     c = c.filter((pl.col("role") != "openness") | pl.col("model").is_not_null())
-    # a cue without a model gives way to one with a model of the same type in the sentence
-    named = c.filter(pl.col("model").is_not_null()).select(*_KEY, "event_type").unique()
-    c = pl.concat([
-        c.filter(pl.col("model").is_not_null()),
-        c.filter(pl.col("model").is_null()).join(named, on=[*_KEY, "event_type"], how="anti"),
-    ])
+    # a cue without a model gives way to one with a model, same actor and type, in the sentence
+    named = c.filter(pl.col("model").is_not_null()).select(*_KEY, "actor", "event_type").unique()
+    c = pl.concat(
+        [
+            c.filter(pl.col("model").is_not_null()),
+            c.filter(pl.col("model").is_null()).join(named, on=[*_KEY, "actor", "event_type"], how="anti"),
+        ]
+    )
     c = c.with_columns(srank=pl.col("status").replace_strict(_STATUS_RANK, default=3))
     return _first(c, [*_KEY, "actor", "model", "event_type"], ["confidence", "srank", "cue_start"])
 
 
-def _date(c: pl.DataFrame, spans: pl.DataFrame, m: pl.DataFrame, lex: Lexicon,
-          documents: pl.DataFrame) -> pl.DataFrame:
+def _date(
+    c: pl.DataFrame, spans: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, documents: pl.DataFrame
+) -> pl.DataFrame:
     """The nearest date expression of a kind the event takes; the publication date only for 'now'."""
-    kinds = lex.event_types.select("event_type", "date_kinds").explode("date_kinds").rename({"date_kinds": "kind"})
-    sp = spans.select(*_KEY, s_start="start", s_end="end", s_date="date", s_prec="date_precision",
-                      s_basis="date_basis", kind="kind")
+    kinds = (
+        lex.event_types.select("event_type", "date_kinds")
+        .explode("date_kinds")
+        .rename({"date_kinds": "kind"})
+    )
+    sp = spans.select(
+        *_KEY,
+        s_start="start",
+        s_end="end",
+        s_date="date",
+        s_prec="date_precision",
+        s_basis="date_basis",
+        kind="kind",
+    )
     best = (
         c.select("mkey", *_KEY, "event_type", "cue_start", "cue_end")
-        .join(kinds, on="event_type").join(sp, on=[*_KEY, "kind"])
+        .join(kinds, on="event_type")
+        .join(sp, on=[*_KEY, "kind"])
         .with_columns(gap=_gap("s_start", "s_end", "cue_start", "cue_end"))
     )
     best = _first(best, ["mkey"], ["gap", "s_start"]).select("mkey", "s_date", "s_prec", "s_basis")
-    now = m.join(lex.info.filter(pl.col("kind") == "now"), on="pattern").select(*_KEY).unique().with_columns(
-        now=pl.lit(True))
-    pub = documents.select("doc_id", *[pl.col(x) if x in documents.columns else pl.lit(None, pl.String).alias(x)
-                                       for x in ("published", "published_precision")])
+    now = (
+        m.join(lex.info.filter(pl.col("kind") == "now"), on="pattern")
+        .select(*_KEY)
+        .unique()
+        .with_columns(now=pl.lit(True))
+    )
+    pub = documents.select(
+        "doc_id",
+        *[
+            pl.col(x) if x in documents.columns else pl.lit(None, pl.String).alias(x)
+            for x in ("published", "published_precision")
+        ],
+    )
     c = c.join(best, on="mkey", how="left").join(now, on=_KEY, how="left").join(pub, on="doc_id", how="left")
-    use_pub = (pl.col("s_date").is_null() & pl.col("s_basis").is_null() & pl.col("now").fill_null(False)
-               & (pl.col("status") == "realized") & pl.col("published").is_not_null())
+    use_pub = (
+        pl.col("s_date").is_null()
+        & pl.col("s_basis").is_null()
+        & pl.col("now").fill_null(False)
+        & (pl.col("status") == "realized")
+        & pl.col("published").is_not_null()
+    )
     return c.with_columns(
         date=pl.when(use_pub).then("published").otherwise("s_date"),
-        date_precision=pl.when(use_pub).then("published_precision")
-        .when(pl.col("s_date").is_not_null()).then("s_prec").otherwise(pl.lit("unknown")),
-        date_basis=pl.when(use_pub).then(pl.lit("document"))
-        .when(pl.col("s_date").is_not_null()).then("s_basis").otherwise(pl.lit("none")),
+        date_precision=pl.when(use_pub)
+        .then("published_precision")
+        .when(pl.col("s_date").is_not_null())
+        .then("s_prec")
+        .otherwise(pl.lit("unknown")),
+        date_basis=pl.when(use_pub)
+        .then(pl.lit("document"))
+        .when(pl.col("s_date").is_not_null())
+        .then("s_basis")
+        .otherwise(pl.lit("none")),
     )
 
 
@@ -412,20 +622,33 @@ def extract_mentions(sentences: pl.DataFrame, documents: pl.DataFrame, dates: pl
         return schema.empty(schema.MENTIONS)
     spans = dates if dates is not None and dates.height and "kind" in dates.columns else None
     if spans is None:
-        spans = pl.DataFrame(schema={"doc_id": pl.String, "sentence_idx": pl.Int64, "start": pl.Int64,
-                                     "end": pl.Int64, "date": pl.String, "date_precision": pl.String,
-                                     "date_basis": pl.String, "kind": pl.String})
+        spans = pl.DataFrame(
+            schema={
+                "doc_id": pl.String,
+                "sentence_idx": pl.Int64,
+                "start": pl.Int64,
+                "end": pl.Int64,
+                "date": pl.String,
+                "date_precision": pl.String,
+                "date_basis": pl.String,
+                "kind": pl.String,
+            }
+        )
     c = _date(c, spans, m, lex, documents)
     ev = sentences.select(*_KEY, "char_start", "char_end", evidence="text", lang="lang")
     c = c.join(ev, on=_KEY, how="left").with_columns(
         confidence=pl.col("confidence").clip(0.0, 1.0).round(2),
         narratives=pl.lit([], pl.List(pl.String)),
     )
-    c = c.with_columns(mention_id=pl.struct("doc_id", "sentence_idx", "actor", "model", "event_type")
-                       .map_elements(lambda r: _hash(r["doc_id"], r["sentence_idx"], r["actor"], r["model"],
-                                                     r["event_type"]), return_dtype=pl.String))
+    c = c.with_columns(
+        mention_id=pl.struct("doc_id", "sentence_idx", "actor", "model", "event_type").map_elements(
+            lambda r: _hash(r["doc_id"], r["sentence_idx"], r["actor"], r["model"], r["event_type"]),
+            return_dtype=pl.String,
+        )
+    )
     return schema.conform(c, schema.MENTIONS, keep_extra=False).sort(
-        "doc_id", "sentence_idx", "actor", "model", "event_type", nulls_last=True)
+        "doc_id", "sentence_idx", "actor", "model", "event_type", nulls_last=True
+    )
 
 
 def attach_narratives(mentions: pl.DataFrame, narratives: pl.DataFrame) -> pl.DataFrame:
@@ -434,7 +657,8 @@ def attach_narratives(mentions: pl.DataFrame, narratives: pl.DataFrame) -> pl.Da
         return mentions
     named = (
         narratives.filter(pl.col("narrative").is_not_null() & (pl.col("narrative") != "other"))
-        .group_by(_KEY).agg(narr=pl.col("narrative").unique().sort())
+        .group_by(_KEY)
+        .agg(narr=pl.col("narrative").unique().sort())
     )
     return (
         mentions.join(named, on=_KEY, how="left", maintain_order="left")
@@ -444,6 +668,7 @@ def attach_narratives(mentions: pl.DataFrame, narratives: pl.DataFrame) -> pl.Da
 
 
 # --- events ---------------------------------------------------------------------------------------
+
 
 def _compatible(a: tuple[str | None, str], b: tuple[str | None, str]) -> bool:
     """Equal at the coarser of the two precisions; an unknown date agrees with anything."""
@@ -455,9 +680,15 @@ def _compatible(a: tuple[str | None, str], b: tuple[str | None, str]) -> bool:
 
 def _clusters(rows: list[dict]) -> list[int]:
     """Cluster ids for the mentions of one (actor, model, event_type): dated ones first, finest first."""
-    order = sorted(range(len(rows)), key=lambda i: (rows[i]["date"] is None,
-                                                    -_PRECISION_LEN.get(rows[i]["date_precision"], 0),
-                                                    rows[i]["date"] or "", rows[i]["mention_id"]))
+    order = sorted(
+        range(len(rows)),
+        key=lambda i: (
+            rows[i]["date"] is None,
+            -_PRECISION_LEN.get(rows[i]["date_precision"], 0),
+            rows[i]["date"] or "",
+            rows[i]["mention_id"],
+        ),
+    )
     reps: list[tuple[str | None, str]] = []
     out = [0] * len(rows)
     for i in order:
@@ -477,8 +708,12 @@ def merge_events(mentions: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFram
     if mentions.height == 0:
         return schema.empty(schema.EVENTS)
     key = ["actor", "model", "event_type"]
-    pub = documents.select("doc_id", pl.col("published") if "published" in documents.columns
-                           else pl.lit(None, pl.String).alias("published"))
+    pub = documents.select(
+        "doc_id",
+        pl.col("published")
+        if "published" in documents.columns
+        else pl.lit(None, pl.String).alias("published"),
+    )
     m = mentions.join(pub, on="doc_id", how="left").sort("mention_id")
     dated = m.group_by(key).agg(n=pl.col("date").n_unique(), nd=pl.col("date").null_count())
     needs = dated.filter(pl.col("n") - (pl.col("nd") > 0).cast(pl.UInt32) > 1).select(key)
@@ -492,15 +727,20 @@ def merge_events(mentions: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFram
             ids.extend(_clusters(g.select("mention_id", "date", "date_precision").to_dicts()))
         parts.append(hard.with_columns(cluster=pl.Series(ids, dtype=pl.Int32)))
     m = pl.concat([p.with_columns(pl.col("cluster").cast(pl.Int32)) for p in parts])
-    m = m.with_columns(plen=pl.col("date_precision").replace_strict(_PRECISION_LEN, default=0),
-                       srank=pl.col("status").replace_strict(_STATUS_RANK, default=3))
+    m = m.with_columns(
+        plen=pl.col("date_precision").replace_strict(_PRECISION_LEN, default=0),
+        srank=pl.col("status").replace_strict(_STATUS_RANK, default=3),
+    )
     ev = (
-        m.sort("mention_id").group_by([*key, "cluster"]).agg(
+        m.sort("mention_id")
+        .group_by([*key, "cluster"])
+        .agg(
             status=pl.col("status").sort_by("srank", descending=True).mode().sort().last(),
             openness=pl.col("openness").filter(pl.col("openness") != "unknown").mode().sort().first(),
             date=pl.col("date").sort_by("plen", "date", descending=[True, False], nulls_last=True).first(),
-            date_precision=pl.col("date_precision").sort_by("plen", "date", descending=[True, False],
-                                                            nulls_last=True).first(),
+            date_precision=pl.col("date_precision")
+            .sort_by("plen", "date", descending=[True, False], nulls_last=True)
+            .first(),
             first_reported=pl.col("published").min(),
             n_mentions=pl.len(),
             n_documents=pl.col("doc_id").n_unique(),
@@ -509,27 +749,38 @@ def merge_events(mentions: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFram
         )
         .with_columns(openness=pl.col("openness").fill_null("unknown"))
     )
-    ev = ev.with_columns(event_id=pl.struct(*key, "date", "mention_ids").map_elements(
-        lambda r: _hash(r["actor"], r["model"], r["event_type"], r["date"], r["mention_ids"][0]),
-        return_dtype=pl.String))
+    ev = ev.with_columns(
+        event_id=pl.struct(*key, "date", "mention_ids").map_elements(
+            lambda r: _hash(r["actor"], r["model"], r["event_type"], r["date"], r["mention_ids"][0]),
+            return_dtype=pl.String,
+        )
+    )
     ev = _link_fulfilment(ev)
     return schema.conform(ev, schema.EVENTS, keep_extra=False).sort(
-        "actor", "model", "event_type", "date", "event_id", nulls_last=True)
+        "actor", "model", "event_type", "date", "event_id", nulls_last=True
+    )
 
 
 def _link_fulfilment(ev: pl.DataFrame) -> pl.DataFrame:
     """On each open_release, the open_plan it delivers: same actor and model, promised before or at it."""
-    rel = ev.filter(pl.col("event_type") == "open_release").select("event_id", "actor", "model", "date",
-                                                                  "first_reported")
+    rel = ev.filter(pl.col("event_type") == "open_release").select(
+        "event_id", "actor", "model", "date", "first_reported"
+    )
     plans = ev.filter(pl.col("event_type") == "open_plan").select(
-        "actor", "model", p_id="event_id", p_reported="first_reported", p_date="date")
+        "actor", "model", p_id="event_id", p_reported="first_reported", p_date="date"
+    )
     j = rel.join(plans, on=["actor", "model"], nulls_equal=True)
     when = pl.coalesce("date", "first_reported")
     shared = pl.min_horizontal(when.str.len_chars(), pl.col("p_reported").str.len_chars())
-    ok = when.is_null() | pl.col("p_reported").is_null() | (
-        pl.col("p_reported").str.slice(0, shared) <= when.str.slice(0, shared))
+    ok = (
+        when.is_null()
+        | pl.col("p_reported").is_null()
+        | (pl.col("p_reported").str.slice(0, shared) <= when.str.slice(0, shared))
+    )
     link = (
-        j.filter(ok).sort("event_id", "p_reported", "p_id", descending=[False, True, False], nulls_last=True)
-        .unique("event_id", keep="first", maintain_order=True).select("event_id", fulfils="p_id")
+        j.filter(ok)
+        .sort("event_id", "p_reported", "p_id", descending=[False, True, False], nulls_last=True)
+        .unique("event_id", keep="first", maintain_order=True)
+        .select("event_id", fulfils="p_id")
     )
     return ev.join(link, on="event_id", how="left")
