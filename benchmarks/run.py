@@ -446,6 +446,45 @@ def targets(results: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def figures_markdown(results: list[dict[str, Any]]) -> str:
+    """The figures as Markdown tables (seconds, and ratio to the floor), for the README and notes."""
+    names = list(dict.fromkeys(k for r in results for k in r["stages"]))
+    head = "| stage | " + " | ".join(f"{r['docs']:,} articles ({r['mb']:.0f} MB)" for r in results) + " |"
+    rule = "|---|" + "---:|" * len(results)
+
+    def cell(v: dict[str, float] | None, floor: float) -> str:
+        if v is None:
+            return ""
+        return f"{v['wall_s']:.2f} s, {v['wall_s'] / floor:.1f}x, {v['peak_rss_mb']:,.0f} MB"
+
+    rows = ["| floor (read + one regex) | " + " | ".join(f"{r['floor_wall_s']:.2f} s" for r in results)
+            + " |"]
+    rows += [f"| {n} | " + " | ".join(cell(r["stages"].get(n), r["floor_wall_s"]) for r in results) + " |"
+             for n in names]
+    rows.append("| **whole build** | " + " | ".join(
+        f"**{r['wall_s']:.1f} s**, {r['mb'] / r['wall_s']:.1f} MB/s, "
+        f"{r['docs'] / r['wall_s']:,.0f} articles/s, peak {r['peak_rss_mb']:,.0f} MB" for r in results)
+        + " |")
+    if any("read_files" in r for r in results):
+        rows.append("| (read as files) | " + " | ".join(
+            cell(r.get("read_files"), r["floor_wall_s"]) for r in results) + " |")
+    rows.append("| planted events: precision / recall | " + " | ".join(
+        f"{r['events']['precision']} / {r['events']['recall']}" for r in results) + " |")
+    rows.append("| planted narratives: ARI / named recall / named precision | " + " | ".join(
+        f"{r['narratives']['ari']} / {r['narratives']['named_recall']} / {r['narratives']['named_precision']}"
+        for r in results) + " |")
+    if any("wall_s" in (r.get("bertopic") or {}) for r in results):
+        rows.append("| BERTopic: seconds / ARI / times the narratives stage | " + " | ".join(
+            f"{b['wall_s']:.1f} s / {b['ari']} / {b.get('ratio_to_narratives')}x"
+            if "wall_s" in (b := r.get("bertopic") or {}) else "" for r in results) + " |")
+    text = "\n".join([head, rule, *rows])
+    if len(results) > 1:
+        sl = slopes(results)
+        text += "\n\nSlope of log(wall) against log(articles): " + ", ".join(
+            f"{k} {v:.2f}" for k, v in sl.items() if v is not None) + "."
+    return text + "\n"
+
+
 def chart(results: list[dict[str, Any]]) -> Any:
     """Wall seconds against corpus size, one line per stage, the whole build and the floor (log-log)."""
     import altair as alt
@@ -519,7 +558,8 @@ def main(args: argparse.Namespace) -> int:
             print(f"  {name:<22}{'n/a' if s is None else f'{s:.2f}'}")
     if lines := targets(results):
         print("\ntargets:\n  " + "\n  ".join(lines))
-    written = [out / "bench.json"]
+    (out / "bench.md").write_text(figures_markdown(results), encoding="utf-8")
+    written = [out / "bench.json", out / "bench.md"]
     try:
         written += save_chart(results, out)
     except Exception as exc:  # the figures matter more than the picture
