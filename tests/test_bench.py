@@ -159,10 +159,10 @@ def test_slope_of_known_growth():
 
 
 def test_runner_writes_bench_json(tmp_path):
-    args = argparse.Namespace(docs=[40, 60], out=tmp_path, seed=0, bertopic=False)
+    args = argparse.Namespace(docs=[50], out=tmp_path, seed=0, bertopic=False)
     assert run.main(args) == 0
     results = json.loads((tmp_path / "bench.json").read_text())
-    assert [r["docs"] for r in results] == [40, 60]
+    assert [r["docs"] for r in results] == [50]
     for r in results:
         assert {"docs", "mb", "wall_s", "peak_rss_mb", "floor_wall_s", "stages"} <= set(r)
         assert r["mb"] > 0 and r["peak_rss_mb"] > 0
@@ -172,6 +172,7 @@ def test_runner_writes_bench_json(tmp_path):
         assert r["rows"]["documents"] == r["docs"]
         assert r["events"]["planted"] > 0
     assert (tmp_path / "bench.svg").read_text().lstrip().startswith("<svg")
+    assert "| **whole build** |" in (tmp_path / "bench.md").read_text()
 
 
 def test_chunked_corpus_numbers_records_across_chunks(tmp_path):
