@@ -26,7 +26,8 @@ Naming happens outside the estimators, from data/narratives/seeds.csv (`narrativ
 3. A sentence without seed terms takes its cluster's name when its cluster is named and the sentence
    is close to the cluster's centre (cosine >= `INHERIT_MIN_SCORE`); otherwise it is `other`.
    So every named sentence is supported by its own words or by its cluster's.
-4. A sentence with no content word (only stop words, numbers or punctuation) is cluster -1, `other`.
+4. A sentence with no feature (only stop words, numbers or punctuation, or only words too rare for the
+   vocabulary) is cluster -1; it is `other` unless seed terms of its own name it (rule 2).
 """
 
 from __future__ import annotations
@@ -49,8 +50,9 @@ from analysis import resources, schema, text
 
 NAMES = tuple(n for n in schema.NARRATIVE_NAMES if n != "other")
 NAME_MIN_SHARE = 0.5  # share of a cluster's sentences that must carry a narrative's seeds to name it
-INHERIT_MIN_SCORE = 0.3  # cosine to the cluster centre a seedless sentence needs to take its name
+INHERIT_MIN_SCORE = 0.5  # cosine to the cluster centre a seedless sentence needs to take its name
 N_TOP_TERMS = 6
+CHUNK = 200_000  # sentences vectorised at once
 
 _TOKEN = r"\p{L}[\p{L}\p{N}]+"
 # The article with the clitics that attach before it (and lil-), taken off when a stem stays.
@@ -143,12 +145,12 @@ def _as_series(X: Any) -> pl.Series:
 
 
 def tokens(X: Any, stop: frozenset[str]) -> pl.DataFrame:
-    """Content words of each text in order: row (position in X), tok. Over whole columns."""
+    """Content words of each normalised text in order: row (position in X), tok. Whole columns."""
     s = _as_series(X)
     stop_list = sorted(stop)
     return (
         pl.DataFrame({"t": s}).with_row_index("row")
-        .select("row", tok=pl.col("t").fill_null("").str.to_lowercase().str.extract_all(_TOKEN))
+        .select("row", tok=pl.col("t").fill_null("").str.extract_all(_TOKEN))
         .explode("tok").drop_nulls("tok")
         .filter(~pl.col("tok").is_in(stop_list))
         .with_columns(tok=pl.col("tok").str.replace(_ARTICLE, "${1}"))
@@ -186,10 +188,15 @@ def _csr(rows: pl.Series, cols: pl.Series, vals: np.ndarray | None, shape: tuple
     return m
 
 
+def _l2(m: sp.csr_matrix) -> sp.csr_matrix:
+    """Rows scaled to unit length (a matrix with no columns stays as it is)."""
+    return l2_normalize(m, copy=False) if m.shape[1] else m.tocsr()
+
+
 def _tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
-    out = counts.astype(np.float64)
+    out = counts.astype(np.float32)
     out.data = 1.0 + np.log(out.data)  # sublinear tf: a word said twice is not twice the evidence
-    return l2_normalize(out @ sp.diags(idf), copy=False)
+    return _l2((out @ sp.diags(idf.astype(np.float32))).tocsr())
 
 
 class NarrativeVectorizer(TransformerMixin, BaseEstimator):
@@ -205,7 +212,7 @@ class NarrativeVectorizer(TransformerMixin, BaseEstimator):
 
     def __init__(
         self, *, ngram_max: int = 2, char_ngram_range: tuple[int, int] = (3, 5), char_weight: float = 0.5,
-        min_df: int = 2, max_df: float = 0.5, max_features: int = 20_000, max_char_features: int = 50_000,
+        min_df: int = 2, max_df: float = 0.5, max_features: int = 20_000, max_char_features: int = 20_000,
     ) -> None:
         self.ngram_max = ngram_max
         self.char_ngram_range = char_ngram_range
@@ -215,8 +222,10 @@ class NarrativeVectorizer(TransformerMixin, BaseEstimator):
         self.max_features = max_features
         self.max_char_features = max_char_features
 
-    def _vocab(self, pairs: pl.DataFrame, col: str, n: int, limit: int) -> pl.DataFrame:
-        df = pairs.unique().group_by(col).agg(df=pl.len())
+    def _vocab(
+        self, pairs: pl.DataFrame, col: str, n: int, limit: int, counted: bool = False
+    ) -> pl.DataFrame:
+        df = pairs.select(col, "df") if counted else pairs.unique().group_by(col).agg(df=pl.len())
         lo, hi = min(self.min_df, max(n, 1)), max(1, self.max_df * n)
         df = df.filter((pl.col("df") >= lo) & (pl.col("df") <= hi))
         df = df.sort(["df", col], descending=[True, False]).head(limit).sort(col)
@@ -229,11 +238,19 @@ class NarrativeVectorizer(TransformerMixin, BaseEstimator):
         n = len(_as_series(X))
         self.n_fit_ = n
         self.vocabulary_ = self._vocab(_terms(tok, self.ngram_max), "term", n, self.max_features)
+        # Document frequency of each character n-gram, from one sparse product (sentences x words) @
+        # (words x n-grams) rather than a join of every sentence with every n-gram of its words.
         lo, hi = self.char_ngram_range
         words = tok.select("tok").unique().sort("tok").with_row_index("wid").rename({"tok": "word"})
-        grams = _char_grams(words, lo, hi)
-        pairs = tok.join(words, left_on="tok", right_on="word").join(grams, on="wid").select("row", "gram")
-        self.char_vocabulary_ = self._vocab(pairs, "gram", n, self.max_char_features)
+        grams = _char_grams(words, lo, hi).unique()
+        gram_ids = grams.select("gram").unique().sort("gram").with_row_index("gid")
+        grams = grams.join(gram_ids, on="gram")
+        t = tok.join(words, left_on="tok", right_on="word")
+        sentence_words = _csr(t["row"], t["wid"], None, (n, words.height))
+        word_grams = _csr(grams["wid"], grams["gid"], None, (words.height, gram_ids.height))
+        df = (sentence_words @ word_grams).getnnz(axis=0)
+        pairs = gram_ids.with_columns(df=pl.Series(df, dtype=pl.UInt32))
+        self.char_vocabulary_ = self._vocab(pairs, "gram", n, self.max_char_features, counted=True)
         return self
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
@@ -246,8 +263,15 @@ class NarrativeVectorizer(TransformerMixin, BaseEstimator):
         return self.vocabulary_.height
 
     def transform(self, X: Any) -> sp.csr_matrix:
+        """TF-IDF rows of X, computed in chunks of `CHUNK` texts so memory stays bounded."""
         check_is_fitted(self, "vocabulary_")
-        n = len(_as_series(X))
+        s = _as_series(X)
+        if len(s) <= CHUNK:
+            return self._transform(s)
+        return sp.vstack([self._transform(s.slice(i, CHUNK)) for i in range(0, len(s), CHUNK)], format="csr")
+
+    def _transform(self, X: pl.Series) -> sp.csr_matrix:
+        n = len(X)
         tok = tokens(X, self.stop_words_)
         vocab = self.vocabulary_
         w = _terms(tok, self.ngram_max).join(vocab.select("term", "id"), on="term")
@@ -263,7 +287,7 @@ class NarrativeVectorizer(TransformerMixin, BaseEstimator):
             sentence_words = _csr(t["row"], t["wid"], None, (n, words.height))
             char_part = _tfidf((sentence_words @ word_grams).tocsr(), cv["idf"].to_numpy())
             parts.append(char_part * self.char_weight)
-        return l2_normalize(sp.hstack(parts, format="csr"), copy=False)
+        return _l2(sp.hstack(parts, format="csr"))
 
 
 # --- clusterer -------------------------------------------------------------------------------------
@@ -285,8 +309,8 @@ class NarrativeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
 
     def __init__(
         self, vectorizer: NarrativeVectorizer | None = None, *, n_clusters: int | str = "auto",
-        k_range: tuple[int, int] = (2, 12), max_fit_sentences: int = 50_000,
-        max_select_sentences: int = 4_000, minibatch_above: int = 10_000, n_init: int = 4,
+        k_range: tuple[int, int] = (2, 12), max_fit_sentences: int = 20_000,
+        max_select_sentences: int = 2_000, minibatch_above: int = 10_000, n_init: int = 4,
         random_state: int | None = 0,
     ) -> None:
         self.vectorizer = vectorizer
@@ -303,10 +327,11 @@ class NarrativeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
             return np.arange(n)
         return np.sort(np.random.RandomState(self.random_state).choice(n, size, replace=False))
 
-    def _kmeans(self, k: int, n: int) -> KMeans | MiniBatchKMeans:
+    def _kmeans(self, k: int, n: int, n_init: int | None = None) -> KMeans | MiniBatchKMeans:
+        n_init = self.n_init if n_init is None else n_init
         if n > self.minibatch_above:
-            return MiniBatchKMeans(k, n_init=self.n_init, random_state=self.random_state, batch_size=4096)
-        return KMeans(k, n_init=self.n_init, random_state=self.random_state)
+            return MiniBatchKMeans(k, n_init=n_init, random_state=self.random_state, batch_size=4096)
+        return KMeans(k, n_init=n_init, random_state=self.random_state)
 
     def fit(self, X: Any, y: Any = None) -> NarrativeClusterer:
         texts = _as_series(X)
@@ -327,7 +352,7 @@ class NarrativeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
             k = self._choose_k(V)
             km = self._kmeans(k, V.shape[0]).fit(V)
             self.n_clusters_ = k
-            self.cluster_centers_ = l2_normalize(km.cluster_centers_)
+            self.cluster_centers_ = l2_normalize(km.cluster_centers_)  # has columns: V has rows
             labels = self._assign(V)[0]
             self.silhouette_ = (float(silhouette_score(*self._silhouette_rows(V, labels), metric="cosine"))
                                 if len(set(labels)) > 1 else float("nan"))
@@ -350,7 +375,7 @@ class NarrativeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         for k in range(lo, max(lo, hi) + 1):
             if k >= S.shape[0]:
                 break
-            labels = self._kmeans(k, S.shape[0]).fit_predict(S)
+            labels = self._kmeans(k, S.shape[0], n_init=1 if S.shape[0] > 500 else None).fit_predict(S)
             score = float(silhouette_score(S, labels, metric="cosine")) if len(set(labels)) > 1 else -1.0
             self.k_scores_[k] = score
             if score > best_score + 1e-9:
@@ -459,8 +484,8 @@ def label_sentences(sentences: pl.DataFrame, est: NarrativeClusterer) -> pl.Data
         .join(own, on=["doc_id", "sentence_idx"], how="left", maintain_order="left")
         .join(terms, on="cluster", how="left", maintain_order="left")
         .with_columns(
-            narrative=pl.when(pl.col("cluster") < 0).then(pl.lit("other"))
-            .when(pl.col("own_narrative").is_not_null()).then(pl.col("own_narrative"))
+            narrative=pl.when(pl.col("own_narrative").is_not_null()).then(pl.col("own_narrative"))
+            .when(pl.col("cluster") < 0).then(pl.lit("other"))
             .when(pl.col("cluster_narrative").is_not_null() & (pl.col("score") >= INHERIT_MIN_SCORE))
             .then(pl.col("cluster_narrative"))
             .otherwise(pl.lit("other")),
