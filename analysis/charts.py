@@ -88,7 +88,7 @@ def _short(col: str, n: int = EVIDENCE_CHARS) -> pl.Expr:
     return pl.when(s.str.len_chars() > n).then(s.str.slice(0, n) + "…").otherwise(s)
 
 
-def event_timeline(mentions: pl.DataFrame, *, width: int = 620) -> alt.VConcatChart | alt.Chart:
+def event_timeline(mentions: pl.DataFrame, *, width: int = 520) -> alt.VConcatChart | alt.Chart:
     """Mentions on a timeline by actor, coloured by event type, with a brush that filters a table below.
 
     Only dated mentions are drawn; the subtitle says how many had no date.

@@ -267,7 +267,10 @@ def show(markdown: str) -> None:
 
 def quote(text: str, *, lang: str | None, doc_id: str, label: str) -> str:
     """One quotation as a markdown block: its own language and direction, linked to its article."""
-    lang = lang if lang in ("ar", "en") else None
+    if lang not in ("ar", "en"):  # "mixed" or unknown: the script most of its letters are in
+        arabic = len(re.findall(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]", text or ""))
+        latin = len(re.findall(r"[A-Za-z]", text or ""))
+        lang = "ar" if arabic > latin else "en" if latin else None
     direction = {"ar": "rtl", "en": "ltr"}.get(lang or "", "auto")
     attrs = f'.quote dir="{direction}"' + (f' lang="{lang}"' if lang else "")
     return (
@@ -580,6 +583,7 @@ def to_html(markdown: str, meta: dict[str, Any], head: str, out: Path, build: Pa
         "--resource-path",
         str(build),
         "--embed-resources",
+        "--wrap=none",
         *_pandoc_meta(meta, "html"),
     ]
     pypandoc.convert_file(
