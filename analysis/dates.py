@@ -24,7 +24,9 @@ Resolution rules that are choices, not facts of the language:
 - seasons are northern-hemisphere (summer June-August); winter spans two years and stays null;
 - kind: `scheduled` after a scheduled cue in the same clause ("كان من المقرر", "was scheduled for"),
   else `due` for deadlines (a duration counted forward, "بحلول"/"by", the end of the current year) or
-  any date after publication, else `point`.
+  any date after publication, else `point`; a date in a wire dateline at the start of a sentence
+  ("PARIS, March 12, 2025 (Reuters) -", "عمّان، ٥ نيسان ٢٠٢٥ -") is `dateline`: the day of the report,
+  which dates no event in it.
 """
 
 from __future__ import annotations
@@ -662,6 +664,9 @@ def extract_dates(sentences: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFr
     )
     m = m.filter(keep).with_columns(
         sched=pl.col("before").str.contains(pat.scheduled),
+        # "PARIS, March 12, 2025 (Reuters) -": the date of the report, not of an event in it
+        dateline=(pl.col("start") < 45) & pl.col("near").str.contains(r"^[^,،()\n]{2,40}[,،]\s*$")
+        & pl.col("after").str.contains(r"^\s*(?:\([^()]{1,40}\)\s*)?[-–—]"),
         due_cue=pl.col("near").str.contains(pat.due)
         | ((pl.col("cl").str.ends_with("ب")) & pl.col("rule").is_in(["end_year", "rel"])
            & pl.col("core").str.contains(r"^(?:ال)?نهايه")),
@@ -676,7 +681,7 @@ def extract_dates(sentences: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFr
         .alias("published"),
     ).unique("doc_id", keep="first")
     m = m.join(docs, on="doc_id", how="left")
-    inputs = ["rule", *groups, "lang", "published", "sched", "due_cue", "future_cue", "anchored"]
+    inputs = ["rule", *groups, "lang", "published", "sched", "dateline", "due_cue", "future_cue", "anchored"]
     inputs = list(dict.fromkeys(inputs))
     uniq = m.select(inputs).unique(maintain_order=True)
     out: dict[str, list] = {"date": [], "kind": [], "basis": [], "ok": []}
@@ -685,7 +690,9 @@ def extract_dates(sentences: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFr
         pub = _Pub.parse(pub_s)
         date, basis, kind, ok = _resolve(g, v, pub, g["lang"])
         cue_in = _key(g.get("yc_c") or "") in v.lookup.get("due_cue", {})
-        if g["sched"]:
+        if g["dateline"]:
+            kind = "dateline"
+        elif g["sched"]:
             kind = "scheduled"
         elif kind == "due" or g["due_cue"] or cue_in:
             kind = "due"
