@@ -27,13 +27,15 @@ CASES_AR = [
     ("وقد أصدرت OpenAI في الخامس من أغسطس الجاري نموذجين", "الخامس من اغسطس الجاري", "2025-08-05", "day",
      "relative", "point"),
     ("منذ إصدار نموذج GPT-2 في عام 2019، في حين", "في عام 2019", "2019", "year", "explicit", "point"),
-    ("أطلقت الشركة النموذج في 5 أغسطس 2025 للمطورين", "5 اغسطس 2025", "2025-08-05", "day", "explicit", "point"),
+    ("أطلقت الشركة النموذج في 5 أغسطس 2025 للمطورين", "5 اغسطس 2025", "2025-08-05", "day",
+     "explicit", "point"),
     ("أثارت ضجة في يناير الماضي بإطلاق نموذج R1", "يناير الماضي", "2025-01", "month", "relative", "point"),
     ("كشف في بث مباشر خلال فبراير الماضي عن إطلاق نموذج", "فبراير الماضي", "2025-02", "month", "relative",
      "point"),
     ("يخطط لطرح Grok 3 مفتوح المصدر خلال 6 أشهر", "خلال 6 اشهر", "2026-02", "month", "relative", "due"),
     ("وسيتم فتح Grok 3 خلال ستة أشهر تقريبًا", "خلال سته اشهر تقريبا", "2026-02", "month", "relative", "due"),
-    ("ستصبح متاحة خلال الأشهر الستة المقبلة.", "خلال الاشهر السته المقبله", "2026-02", "month", "relative", "due"),
+    ("ستصبح متاحة خلال الأشهر الستة المقبلة.", "خلال الاشهر السته المقبله", "2026-02", "month",
+     "relative", "due"),
     ("والذي كان من المقرر إطلاقه في نهاية عام 2024، في الظهور", "نهايه عام 2024", "2024-12", "month",
      "explicit", "scheduled"),
     ("تطوير Grok 5 الذي يتوقع طرحه بنهاية العام الحالي.", "نهايه العام الحالي", "2025-12", "month",
@@ -67,13 +69,15 @@ CASES_AR = [
 CASES_EN = [
     ("The model was released on January 20, 2025, the company said.", "january 20, 2025", "2025-01-20", "day",
      "explicit", "point"),
-    ("The model was released on 20 January 2025.", "20 january 2025", "2025-01-20", "day", "explicit", "point"),
+    ("The model was released on 20 January 2025.", "20 january 2025", "2025-01-20", "day",
+     "explicit", "point"),
     ("The model was released Jan. 20 to developers.", "jan. 20", "2025-01-20", "day", "relative", "point"),
     ("OpenAI released GPT-2 in 2019 as open weights.", "in 2019", "2019", "year", "explicit", "point"),
     ("The weights were posted on 2025-08-05 to the hub.", "2025-08-05", "2025-08-05", "day", "explicit",
      "point"),
     ("xAI open-sourced Grok yesterday, Musk said.", "yesterday", "2025-08-18", "day", "relative", "point"),
-    ("xAI open-sourced Grok last Friday, Musk said.", "last friday", "2025-08-15", "day", "relative", "point"),
+    ("xAI open-sourced Grok last Friday, Musk said.", "last friday", "2025-08-15", "day",
+     "relative", "point"),
     ("xAI open-sourced Grok on Tuesday, Musk said.", "on tuesday", "2025-08-19", "day", "relative", "point"),
     ("xAI open-sourced Grok last week, Musk said.", "last week", "2025-08", "month", "relative", "point"),
     ("DeepSeek released R1 last February to wide attention.", "last february", "2025-02", "month",
@@ -83,13 +87,14 @@ CASES_EN = [
     ("DeepSeek hired engineers from Alibaba last year.", "last year", "2024", "year", "relative", "point"),
     ("OpenAI said earlier this year that it would open a model.", "earlier this year", "2025", "year",
      "relative", "point"),
-    ("Meta will open-source a smaller model by the end of this year.", "the end of this year", "2025-12", "month",
-     "relative", "due"),
+    ("Meta will open-source a smaller model by the end of this year.", "the end of this year",
+     "2025-12", "month", "relative", "due"),
     ("Grok 3 will be open-sourced within six months.", "within six months", "2026-02", "month", "relative",
      "due"),
     ("Grok 3 will be open-sourced in the next six months.", "in the next six months", "2026-02", "month",
      "relative", "due"),
-    ("Musk said last summer that Grok 3 would be a leap.", "last summer", "2024", "year", "relative", "point"),
+    ("Musk said last summer that Grok 3 would be a leap.", "last summer", "2024", "year",
+     "relative", "point"),
     ("The company will release the weights next month.", "next month", "2025-09", "month", "relative", "due"),
     ("Llama 4, which was scheduled for April 2025, slipped.", "april 2025", "2025-04", "month", "explicit",
      "scheduled"),
@@ -107,7 +112,8 @@ CASES_EN = [
 def sentences_frame(texts: list[str], lang: str = "ar", doc_id: str = "d") -> pl.DataFrame:
     return pl.DataFrame({
         "doc_id": [doc_id] * len(texts), "sentence_idx": list(range(len(texts))), "text": texts,
-    }, schema={"doc_id": pl.String, "sentence_idx": pl.Int64, "text": pl.String}).with_columns(text_norm=text.normalize_expr("text"), lang=pl.lit(lang))
+    }, schema={"doc_id": pl.String, "sentence_idx": pl.Int64, "text": pl.String}).with_columns(
+        text_norm=text.normalize_expr("text"), lang=pl.lit(lang))
 
 
 def docs_frame(published: str | None, doc_id: str = "d") -> pl.DataFrame:
@@ -127,7 +133,8 @@ def test_date_expression(sentence, expr, date, precision, basis, kind):
     spans = [s for s in spans_of(sentence) if s["expr"] == expr]
     assert spans, f"{expr!r} not found in {[s['expr'] for s in spans_of(sentence)]}"
     got = spans[0]
-    assert (got["date"], got["date_precision"], got["date_basis"], got["kind"]) == (date, precision, basis, kind)
+    got_all = (got["date"], got["date_precision"], got["date_basis"], got["kind"])
+    assert got_all == (date, precision, basis, kind)
 
 
 @pytest.mark.parametrize(("sentence", "published", "expr", "date", "precision"), [
@@ -196,7 +203,8 @@ def test_spans_follow_the_schema_and_sentence_order():
     out = dates.extract_dates(sents, docs_frame(PUB))
     assert list(out.schema.items())[: len(dates.SPAN_SCHEMA)] == list(dates.SPAN_SCHEMA.items())
     norm = sents["text_norm"].to_list()
-    assert out.select("sentence_idx", "expr").rows() == [(0, "يناير الماضي"), (0, "11 يوليو"), (2, "العام الماضي")]
+    expected = [(0, "يناير الماضي"), (0, "11 يوليو"), (2, "العام الماضي")]
+    assert out.select("sentence_idx", "expr").rows() == expected
     assert out["start"].to_list() == [norm[0].index("يناير"), norm[0].index("11"), 0]
     assert set(out["date_basis"]) <= {"explicit", "relative"}
     assert set(out["kind"]) <= {"point", "due", "scheduled", "dateline"}
@@ -257,7 +265,8 @@ def _docs(rows: list[dict]) -> pl.DataFrame:
     # the text beats metadata, metadata beats the path
     ({"text": "T\n19-08-2025\nB", "meta_published": "2025-01-01", "path": "2024-02-02.txt"},
      ("2025-08-19", "day", "explicit")),
-    ({"text": "T\nB", "meta_published": "2025-01-01", "path": "2024-02-02.txt"}, ("2025-01-01", "day", "metadata")),
+    ({"text": "T\nB", "meta_published": "2025-01-01", "path": "2024-02-02.txt"},
+     ("2025-01-01", "day", "metadata")),
     # an event date in the body is not the publication date
     ({"text": "Headline\nOpenAI released GPT-2 on February 14, 2019, the company said in a long post."},
      (None, "unknown", "none")),
@@ -294,11 +303,13 @@ def test_vocabulary_is_data(tmp_path, monkeypatch):
 
 # --- properties --------------------------------------------------------------------------------------
 
-_PIECES = ["في", "عام", "2024", "١٩", "-", "08", "/", "11", "يوليو", "الماضي", "خلال", "6", "أشهر", "ستة",
-           "الخامس", "من", "أغسطس", "الجاري", "كانون", "الثاني", "(", ")", "يناير", "نهاية", "العام", "الحالي",
-           "last", "week", "in", "2019", "january", "20,", "2025", "jan.", "may", "grok", "2.5", "95%", "h100",
-           "100000", "within", "six", "months", "ago", "يوم", "الجمعة", "friday", "on", "the", "end", "of",
-           "مارس", "آب", "ب", "و", "،", ".", "\n", " ", "ـ", "ً", "scheduled", "for", "كان", "المقرر"]
+_PIECES = [
+    "في", "عام", "2024", "١٩", "-", "08", "/", "11", "يوليو", "الماضي", "خلال", "6", "أشهر", "ستة", "الخامس",
+    "من", "أغسطس", "الجاري", "كانون", "الثاني", "(", ")", "يناير", "نهاية", "العام", "الحالي", "last", "week",
+    "in", "2019", "january", "20,", "2025", "jan.", "may", "grok", "2.5", "95%", "h100", "100000", "within",
+    "six", "months", "ago", "يوم", "الجمعة", "friday", "on", "the", "end", "of", "مارس", "آب", "ب", "و", "،",
+    ".", "\n", " ", "ـ", "ً", "scheduled", "for", "كان", "المقرر",
+]
 
 
 @settings(max_examples=60, deadline=None)
