@@ -51,6 +51,7 @@ EXTRA_SCHEMA = {"rule": pl.String}
 
 _HEAD_LINES = 12
 _HEAD_CHARS = 1000
+_LINE_CHARS = 120
 _WINDOW = 60  # characters before a date searched for cue words
 _PRECISION_LEN = {"year": 4, "month": 7, "day": 10}
 
@@ -69,11 +70,15 @@ def _norm(s: str) -> str:
     return s.translate(_TRANSLATE).lower().strip()
 
 
+_UPPER = [c for c in map(chr, [*range(0x41, 0x5B), *range(0xC0, 0xDF)]) if c != "×"]
+
+
 def _norm_expr(e: pl.Expr) -> pl.Expr:
-    """`_norm` over a whole column (for raw article heads and metadata strings)."""
-    keys = [*_DIACRITICS, *_FOLDS]
-    vals = [""] * len(_DIACRITICS) + list(_FOLDS.values())
-    return e.str.replace_many(keys, vals).str.to_lowercase()
+    """`_norm` over a whole column (for raw article heads and metadata strings), in one
+    Aho-Corasick pass: Unicode `to_lowercase` over Arabic text would cost twice as much again."""
+    keys = [*_DIACRITICS, *_FOLDS, *_UPPER]
+    vals = [""] * len(_DIACRITICS) + list(_FOLDS.values()) + [c.lower() for c in _UPPER]
+    return e.str.replace_many(keys, vals)
 
 
 # --- vocabulary ----------------------------------------------------------------------------------
@@ -224,6 +229,10 @@ def _alternatives(v: Vocab) -> list[tuple[str, str]]:
         ("year_cue", rf"(?:(?P<yc_c>{_alt(other_cues)}){sep}(?:(?P<yc_w>{yw})\s+)?|(?P<yc_v>{yw})\s+)"
                      rf"(?P<yc_y>{_Y})"),
         ("month_word", rf"(?:{v.alt('month_cue')}\s+)?شهر\s+(?P<sm_m>{month}){gloss}{tail('sm')}"),
+        # after a preposition even "may", "march" and "مارس" are months: "in March", "في مارس" (every
+        # month here, longest first, so "في ماي" never cuts "في مايو" short)
+        ("cue_month", rf"(?P<cm_c>{v.alt('month_cue')})\s+(?P<cm_m>{month}){gloss}(?:{year_part('cm')}"
+                      rf"|\s+(?P<cm_d>{_D}){_ORD_SUFFIX}(?:\s*,?\s*(?P<cm_dy>{_Y}))?|{suffix_part('cm')})?"),
         ("dur_future", rf"(?P<df_c>{v.alt('future_before')})\s+(?:{v.alt('approx')}\s+)?"
                        rf"(?:(?P<df_n>{num})\s+)?(?P<df_u>{unit})(?:\s+{v.alt('approx_after')})?"
                        rf"(?:\s+(?P<df_a>{v.alt('future_after')}))?"),
@@ -529,14 +538,14 @@ def _resolve(g: dict[str, str | None], v: Vocab, pub: _Pub, lang: str | None
     if rule == "numeric":
         date = _numeric(_int(g["nm_a"]) or 0, _int(g["nm_b"]) or 0, int(g["nm_y"] or 0), g.get("nm_s"), lang)
         return date, "explicit", "point", date is not None
-    if rule in ("day_month", "ordinal", "month_day"):
-        p = {"day_month": "dm", "ordinal": "od", "month_day": "md"}[rule]
+    if rule in ("day_month", "ordinal", "month_day") or (rule == "cue_month" and g.get("cm_d")):
+        p = {"day_month": "dm", "ordinal": "od", "month_day": "md", "cue_month": "cm"}[rule]
         date, basis, ok = _day_month(v, _day_word(v, g[f"{p}_d"] or ""), _month(v, g[f"{p}_m"]),
-                                     g.get(f"{p}_y"), g.get(f"{p}_s"), pub)
+                                     g.get(f"{p}_y") or g.get(f"{p}_dy"), g.get(f"{p}_s"), pub)
         return date, basis, "point", ok
-    if rule in ("month_year", "month_rel", "rel_month", "month_word", "month"):
+    if rule in ("month_year", "month_rel", "rel_month", "month_word", "month", "cue_month"):
         p = {"month_year": "my", "month_rel": "ms", "rel_month": "mp", "month_word": "sm",
-             "month": "bm"}[rule]
+             "month": "bm", "cue_month": "cm"}[rule]
         m = _month(v, g[f"{p}_m"])
         if m is None:
             return None, "explicit", "point", False
@@ -564,7 +573,8 @@ def _resolve(g: dict[str, str | None], v: Vocab, pub: _Pub, lang: str | None
 
 
 _GROUP_RULES = {
-    "dx": "dur_next", "ey": "end_year", "yc": "year_cue", "sm": "month_word", "df": "dur_future",
+    "dx": "dur_next", "ey": "end_year", "yc": "year_cue", "sm": "month_word", "cm": "cue_month",
+    "df": "dur_future",
     "da": "dur_ago", "dg": "ago", "rel": "rel", "od": "ordinal", "iso": "iso", "nm": "numeric",
     "dm": "day_month", "my": "month_year", "md": "month_day", "ms": "month_rel", "mp": "rel_month",
     "wa": "weekday", "wb": "weekday_on", "we": "weekday_en", "bm": "month", "by": "year",
@@ -754,8 +764,12 @@ def _full_resolve(g: dict[str, str | None], lang: str | None) -> str | None:
 
 
 def _dates_of(col: pl.Series | pl.Expr, frame: pl.DataFrame, pattern: str, lang: pl.Expr) -> pl.Series:
-    """Resolve the first match of `pattern` in a string column, once per distinct match."""
-    g = frame.select(g=col.str.extract_groups(pattern), lang=lang).unnest("g")
+    """Resolve the first match of `pattern` in a string column, once per distinct match.
+
+    The match is found first (no captures: fast), and its parts read from the short matched text.
+    """
+    first = col.str.extract_all(pattern).list.first()
+    g = frame.select(g=first.str.extract_groups(pattern), lang=lang).unnest("g")
     names = [c for c in g.columns if c != "lang"]
     uniq = g.unique(maintain_order=True)
     dates = [None if all(r[c] is None for c in names) else _full_resolve(r, r["lang"])
@@ -782,9 +796,11 @@ def publication_dates(documents: pl.DataFrame) -> pl.DataFrame:
                                  published_basis=pl.lit(None, pl.String))
     pat = patterns()
     text = pl.col("text").cast(pl.String) if "text" in docs.columns else pl.lit(None, pl.String)
+    # The first lines, each cut to its start: date lines and labels are short, and a dateline opens
+    # its paragraph, so the rest of a long first paragraph need not be normalised or searched.
     head = _norm_expr(
         text.str.slice(0, _HEAD_CHARS).str.replace_all("\r", "").str.split("\n").list.head(_HEAD_LINES)
-        .list.join("\n")
+        .list.eval(pl.element().str.slice(0, _LINE_CHARS)).list.join("\n")
     )
     frame = docs.select(head=head, meta=_norm_expr(
         (pl.col("meta_published") if "meta_published" in docs.columns else pl.lit(None)).cast(pl.String)
@@ -799,10 +815,9 @@ def publication_dates(documents: pl.DataFrame) -> pl.DataFrame:
         "line": _dates_of(pl.col("head"), frame, pat.head_line, lang),
         "dateline": _dates_of(pl.col("head"), frame, pat.head_dateline, lang),
         "_meta": _dates_of(pl.col("meta"), frame, pat.meta, meta_lang),
-        "_inferred": pl.Series([
-            _iso(int(r["1"]), int(r["3"]), int(r["4"])) if r["1"] else None
-            for r in path.iter_rows(named=True)
-        ], dtype=pl.String),
+        # a valid calendar date or nothing ("20251319" is not one)
+        "_inferred": path.select(pl.concat_str("1", "3", "4", separator="-")
+                                 .str.to_date("%Y-%m-%d", strict=False).cast(pl.String)).to_series(),
     })
     out = pl.concat([docs, found.select(_explicit=pl.coalesce("label", "line", "dateline"), _meta="_meta",
                                         _inferred="_inferred")], how="horizontal")
