@@ -332,21 +332,45 @@ def _precision_expr(date: pl.Expr) -> pl.Expr:
             .when(n == 4).then(pl.lit("year")).otherwise(pl.lit("unknown")))
 
 
-@dataclass(frozen=True)
 class _Pub:
-    y: int | None
-    m: int | None
-    d: int | None
+    """A publication date that records how much of it a resolution read (`used`: 0, 4, 7 or 10
+    characters of the ISO date), so an expression is resolved once per publication year, month or day
+    as it needs, not once per publication date."""
+
+    def __init__(self, y: int | None, m: int | None, d: int | None) -> None:
+        self._y, self._m, self._d = y, m, d
+        self.used = 0
 
     @classmethod
     def parse(cls, s: str | None) -> _Pub:
-        parts = [int(p) for p in (s or "").split("-") if p.isdigit()]
-        parts += [None] * (3 - len(parts))  # type: ignore[list-item]
+        parts: list[int | None] = [int(p) for p in (s or "").split("-") if p.isdigit()]
+        parts += [None] * (3 - len(parts))
+        try:
+            dt.date(parts[0] or 2000, parts[1] or 1, parts[2] or 1)
+        except (ValueError, OverflowError):
+            return cls(None, None, None)
         return cls(*parts[:3])
+
+    def _read(self, n: int, x: int | None) -> int | None:
+        self.used = max(self.used, n)
+        return x
+
+    @property
+    def y(self) -> int | None:
+        return self._read(4, self._y)
+
+    @property
+    def m(self) -> int | None:
+        return self._read(7, self._m)
+
+    @property
+    def d(self) -> int | None:
+        return self._read(10, self._d)
 
     @property
     def day(self) -> dt.date | None:
-        return dt.date(self.y, self.m, self.d) if self.y and self.m and self.d else None
+        y, m, d = self.y, self.m, self.d
+        return dt.date(y, m, d) if y and m and d else None
 
 
 def _add_months(y: int, m: int, n: int) -> tuple[int, int]:
@@ -384,8 +408,7 @@ def _plain_year(m: int, d: int | None, pub: _Pub) -> int | None:
         return None
     if pub.m is None:
         return pub.y
-    ahead = (m - pub.m) * 31 + ((d or 1) - (pub.d or 1))
-    return pub.y - 1 if ahead > 6 * 31 else pub.y
+    return pub.y - 1 if m - pub.m > 6 else pub.y
 
 
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11)}
@@ -592,16 +615,16 @@ def _rule_expr(cols: list[str]) -> pl.Expr:
     return e
 
 
-def _later(a: str | None, b: str | None) -> bool:
-    """Is date a strictly after date b at the precision they share?"""
-    if not a or not b:
-        return False
-    k = min(len(a), len(b))
-    return a[:k] > b[:k]
+def _groups(rule: str, sig: str, anchored: bool | None) -> dict[str, str | None]:
+    g: dict[str, str | None] = dict(kv.split("=", 1) for kv in (sig or "").split("\x1f") if "=" in kv)
+    g.update(rule=rule, anchored="1" if anchored else None)
+    return g
 
 
-def _earlier(a: str | None, b: str | None) -> bool:
-    return _later(b, a)
+def _later_expr(a: str, b: str) -> pl.Expr:
+    """Is date a strictly after date b at the precision they share? (False when either is null.)"""
+    k = pl.min_horizontal(pl.col(a).str.len_chars(), pl.col(b).str.len_chars())
+    return (pl.col(a).str.slice(0, k) > pl.col(b).str.slice(0, k)).fill_null(False)
 
 
 # --- extract_dates -----------------------------------------------------------------------------------
@@ -623,22 +646,28 @@ def _matches(sentences: pl.DataFrame, pat: Patterns) -> pl.DataFrame:
         pl.col("text_norm").cast(pl.String),
         (pl.col("lang") if "lang" in sentences.columns else pl.lit(None)).cast(pl.String).alias("lang"),
     ).filter(pl.col("text_norm").is_not_null())
-    flagged = s.filter(
-        pl.col("text_norm").str.contains_any(list(pat.keywords)) | pl.col("text_norm").str.contains(_Y)
-    )
+    # No keyword pre-filter: one lazy-DFA pass over every sentence costs about what a filter would.
     chunks = (
-        flagged.with_columns(chunk=(pl.lit(" ") + pl.col("text_norm")).str.extract_all(pat.chunk))
+        s.with_columns(chunk=(pl.lit(" ") + pl.col("text_norm")).str.extract_all(pat.chunk))
         .explode("chunk")
         .filter(pl.col("chunk").is_not_null())
         .with_columns(end=pl.col("chunk").str.len_chars().cast(pl.Int64).cum_sum().over(key) - 1)
-        # The chunk's only match is the expression (with the boundary before it); its parts are read
-        # from that short string, since capturing over a whole sentence costs a hundred times more.
-        .with_columns(g=pl.col("chunk").str.extract_all(pat.match).list.first().str.extract_groups(pat.anchored))
-        .unnest("g")
+        # The chunk's only match is the expression (with the boundary before it).
+        .with_columns(match=pl.col("chunk").str.extract_all(pat.match).list.first())
         .drop("chunk")
+        .collect()
+    )
+    # Parts are read once per distinct matched text: capturing costs a hundred times a plain match,
+    # and the same few hundred expressions ("last year", "العام الماضي") recur across a corpus.
+    parts = (
+        chunks.select("match").unique()
+        .with_columns(g=pl.col("match").str.extract_groups(pat.anchored)).unnest("g")
+    )
+    return (
+        chunks.join(parts, on="match", how="left")
+        .drop("match")
         .with_columns(start=pl.col("end") - pl.col("core").str.len_chars().cast(pl.Int64))
     )
-    return chunks.collect()
 
 
 def extract_dates(sentences: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
@@ -701,37 +730,51 @@ def extract_dates(sentences: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFr
         .alias("published"),
     ).unique("doc_id", keep="first")
     m = m.join(docs, on="doc_id", how="left")
-    inputs = ["rule", *groups, "lang", "published", "sched", "dateline", "due_cue", "future_cue", "anchored"]
-    inputs = list(dict.fromkeys(inputs))
+    # Resolution runs in Python once per distinct (parts, publication date): the parts travel as one
+    # string, and the publication date only where the date depends on it.
+    m = m.with_columns(
+        sig=pl.concat_str([pl.lit(f"{c}=") + pl.col(c) for c in groups], separator="\x1f", ignore_nulls=True),
+        lang_key=pl.when(pl.col("rule") == "numeric").then("lang").otherwise(pl.lit(None, pl.String)),
+    )
+    parse_key = ["rule", "sig", "lang_key", "anchored"]
+    needs = m.select(parse_key).unique(maintain_order=True)
+    need = []
+    for rule, sig, lang, anchored in needs.iter_rows():
+        probe = _Pub(2000, 6, 15)
+        _resolve(_groups(rule, sig, anchored), v, probe, lang)
+        need.append(probe.used)
+    m = m.join(needs.with_columns(pl.Series("need", need, pl.Int64)), on=parse_key, how="left",
+               nulls_equal=True).with_columns(
+        pub_key=pl.when(pl.col("need") > 0).then(pl.col("published").str.slice(0, pl.col("need"))))
+    inputs = [*parse_key, "pub_key"]
     uniq = m.select(inputs).unique(maintain_order=True)
-    out: dict[str, list] = {"date": [], "kind": [], "basis": [], "ok": []}
-    for g in uniq.iter_rows(named=True):
-        pub_s = g["published"]
-        pub = _Pub.parse(pub_s)
-        date, basis, kind, ok = _resolve(g, v, pub, g["lang"])
-        cue_in = _key(g.get("yc_c") or "") in v.lookup.get("due_cue", {})
-        if g["dateline"]:
-            kind = "dateline"
-        elif g["sched"]:
-            kind = "scheduled"
-        elif kind == "due" or g["due_cue"] or cue_in:
-            kind = "due"
-        elif kind == "past":
-            kind = "point"
-        elif _later(date, pub_s) or (g["future_cue"] and not _earlier(date, pub_s)):
-            kind = "due"
-        out["date"].append(date)
-        out["kind"].append(kind)
-        out["basis"].append(basis)
-        out["ok"].append(ok)
+    out: dict[str, list] = {"date": [], "default_kind": [], "date_basis": [], "ok": []}
+    for rule, sig, lang, anchored, pub_s in uniq.iter_rows():
+        date, basis, kind, ok = _resolve(_groups(rule, sig, anchored), v, _Pub.parse(pub_s), lang)
+        for k, x in zip(out, (date, kind, basis, ok), strict=True):
+            out[k].append(x)
     res = uniq.with_columns(
-        pl.Series("date", out["date"], pl.String), pl.Series("kind", out["kind"], pl.String),
-        pl.Series("date_basis", out["basis"], pl.String), pl.Series("ok", out["ok"], pl.Boolean),
+        pl.Series("date", out["date"], pl.String), pl.Series("default_kind", out["default_kind"], pl.String),
+        pl.Series("date_basis", out["date_basis"], pl.String), pl.Series("ok", out["ok"], pl.Boolean),
+    )
+    due_cues = list(v.words.get("due_cue", {}))
+    kind = (
+        pl.when("dateline").then(pl.lit("dateline"))
+        .when("sched").then(pl.lit("scheduled"))
+        .when((pl.col("default_kind") == "due") | pl.col("due_cue")
+              | pl.col("yc_c").str.replace_all(r"\s+", " ").is_in(due_cues).fill_null(False))
+        .then(pl.lit("due"))
+        .when(pl.col("default_kind") == "past").then(pl.lit("point"))
+        .when(_later_expr("date", "published")
+              | (pl.col("future_cue") & ~_later_expr("published", "date").fill_null(False)))
+        .then(pl.lit("due"))
+        .otherwise(pl.lit("point"))
     )
     spans = (
         m.join(res, on=inputs, how="left", nulls_equal=True)
         .filter(pl.col("ok"))
         .with_columns(
+            kind=kind,
             expr=pl.col("core"),
             date_precision=_precision_expr(pl.col("date")),
         )
