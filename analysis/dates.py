@@ -24,9 +24,9 @@ Resolution rules that are choices, not facts of the language:
 - seasons are northern-hemisphere (summer June-August); winter spans two years and stays null;
 - kind: `scheduled` after a scheduled cue in the same clause ("كان من المقرر", "was scheduled for"),
   else `due` for deadlines (a duration counted forward, "بحلول"/"by", the end of the current year) or
-  any date after publication, else `point`; a date in a wire dateline at the start of a sentence
-  ("PARIS, March 12, 2025 (Reuters) -", "عمّان، ٥ نيسان ٢٠٢٥ -") is `dateline`: the day of the report,
-  which dates no event in it.
+  any date after publication, else `point`; a date in a wire dateline or after a publication label at
+  the start of a sentence ("PARIS, March 12, 2025 (Reuters) -", "عمّان، ٥ نيسان ٢٠٢٥ -", "Posted on
+  May 2, 2024") is `published`: the day of the report itself, which dates no event in it.
 """
 
 from __future__ import annotations
@@ -197,6 +197,8 @@ class Patterns:
     future: str
     anchor_after: str
     count_after: str
+    label_before: str
+    ordinal_after: str
 
 
 def _alternatives(v: Vocab) -> list[tuple[str, str]]:
@@ -301,6 +303,8 @@ def _patterns(data_dir: str) -> Patterns:
         future=rf"(?:^|{_LEAD}){v.alt('future_cue')}(?:{_LEAD}[^,،;؛]*)?$",
         anchor_after=rf"^\s+(?:{v.alt('future_after')}|{v.alt('anchor_after')}){_LEAD}",
         count_after=rf"^\s*{v.alt('count_noun')}",
+        label_before=rf"^\s*{v.alt('published_label')}\s*[:：\-–]?\s*$",
+        ordinal_after=rf"^\s+{v.alt('ordinal')}",
     )
 
 
@@ -710,12 +714,15 @@ def extract_dates(sentences: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFr
         # after a weak cue ("in", "في") a number followed by a count noun is a count
         & ~((pl.col("rule") == "year_cue") & pl.col("yc_c").is_in(weak) & pl.col("yc_w").is_null()
             & pl.col("after").str.contains(pat.count_after))
+        # "اليوم السابع" (a newspaper), "اليوم الاول" (the first day) are not "today"
+        & ~((pl.col("rule") == "rel") & pl.col("after").str.contains(pat.ordinal_after))
     )
     m = m.filter(keep).with_columns(
         sched=pl.col("before").str.contains(pat.scheduled),
-        # "PARIS, March 12, 2025 (Reuters) -": the date of the report, not of an event in it
-        dateline=(pl.col("start") < 45) & pl.col("near").str.contains(r"^[^,،()\n]{2,40}[,،]\s*$")
-        & pl.col("after").str.contains(r"^\s*(?:\([^()]{1,40}\)\s*)?[-–—]"),
+        # "PARIS, March 12, 2025 (Reuters) -", "Posted on May 2, 2024": the date of the report itself
+        report=(pl.col("start") < 45) & pl.col("near").str.contains(r"^[^,،()\n]{2,40}[,،]\s*$")
+        & pl.col("after").str.contains(r"^\s*(?:\([^()]{1,40}\)\s*)?[-–—]")
+        | (pl.col("start") < _WINDOW) & pl.col("near").str.contains(pat.label_before),
         due_cue=pl.col("near").str.contains(pat.due)
         | ((pl.col("cl").str.ends_with("ب")) & pl.col("rule").is_in(["end_year", "rel"])
            & pl.col("core").str.contains(r"^(?:ال)?نهايه")),
@@ -759,7 +766,7 @@ def extract_dates(sentences: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFr
     )
     due_cues = list(v.words.get("due_cue", {}))
     kind = (
-        pl.when("dateline").then(pl.lit("dateline"))
+        pl.when("report").then(pl.lit("published"))
         .when("sched").then(pl.lit("scheduled"))
         .when((pl.col("default_kind") == "due") | pl.col("due_cue")
               | pl.col("yc_c").str.replace_all(r"\s+", " ").is_in(due_cues).fill_null(False))

@@ -193,10 +193,15 @@ def test_false_dates_give_no_span(sentence):
     assert spans_of(sentence) == []
 
 
-def test_dateline_is_not_an_event_date():
+def test_report_dates_are_not_event_dates():
     s = "PARIS, March 12, 2025 (Reuters) - Mistral AI released the weights on March 11, the company said."
     got = {x["expr"]: (x["date"], x["kind"]) for x in spans_of(s, "2025-03-12", "en")}
-    assert got == {"march 12, 2025": ("2025-03-12", "dateline"), "march 11": ("2025-03-11", "point")}
+    assert got == {"march 12, 2025": ("2025-03-12", "published"), "march 11": ("2025-03-11", "point")}
+    got = spans_of("Posted on January 6, 2024", "2024-01-06", "en")
+    assert [(x["expr"], x["kind"]) for x in got] == [("january 6, 2024", "published")]
+    # "اليوم السابع" is a newspaper, not "today"
+    assert spans_of("اليوم السابع - أعلنت الشركة عن نموذج جديد") == []
+    assert [x["date"] for x in spans_of("أعلنت الشركة اليوم الاثنين عن نموذج")] == [PUB]
 
 
 def test_spans_follow_the_schema_and_sentence_order():
@@ -208,7 +213,7 @@ def test_spans_follow_the_schema_and_sentence_order():
     assert out.select("sentence_idx", "expr").rows() == expected
     assert out["start"].to_list() == [norm[0].index("في يناير"), norm[0].index("11"), 0]
     assert set(out["date_basis"]) <= {"explicit", "relative"}
-    assert set(out["kind"]) <= {"point", "due", "scheduled", "dateline"}
+    assert set(out["kind"]) <= {"point", "due", "scheduled", "published"}
 
 
 def test_empty_and_odd_input():
