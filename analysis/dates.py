@@ -1,10 +1,15 @@
 """Dates: publication dates of documents and date expressions inside sentences (Arabic and English).
 
 Both tasks run the same way: one regular expression, compiled from the editable vocabularies
-`data/vocab/months.csv` and `data/vocab/date_words.csv`, is run by Polars over whole columns; only the
-matched pieces (a few per hundred sentences) are turned into dates in Python, once per distinct
-(expression parts, publication date). No per-sentence date parser is called: a general parser reads
-"Grok 2.5" as a date and costs a thousand times more.
+`data/vocab/months.csv` and `data/vocab/date_words.csv`, is run by Polars over whole columns; the
+parts of each distinct matched text are captured once, and turned into a date in Python once per
+distinct (parts, the publication year, month or day the expression needs). No per-sentence date parser
+is called: a general parser reads "Grok 2.5" as a date and costs a thousand times more. About 1 s per
+million sentences.
+
+Numeric dates are day first ("19-08-2025"), except a slashed date in English text whose day and month
+could be swapped: only its year is kept. Bare numbers are years only after a year cue ("عام", "in",
+"منذ") or standing alone before punctuation; model versions ("Grok 2.5", "gpt-4o-2024-08-06") never.
 
 Dates are partial ISO strings ("2025", "2025-08", "2025-08-19") with a precision. A relative
 expression ("فبراير الماضي", "last week", "خلال 6 أشهر") is resolved against the document's
