@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import itertools
 import json
 import math
 import os
@@ -267,13 +268,16 @@ def measure(
         "narratives": narrative_scores(tables["narratives"], matched,
                                        truth_narr.unique(["doc_id", "sentence"]).height),
     }
+    sentences = tables["sentences"] if bertopic else None
+    del tables  # the files read below is measured without the built tables in memory
     if files and (root / "files").is_dir():
         probe_files = Probe()
         with probe_files.stage("read_files"):
             n = corpus.read_corpus([root / "files"], progress=False).height
         result["read_files"] = {**probe_files.stages["read_files"], "documents": n}
     if bertopic:
-        result["bertopic"] = bertopic_scores(tables["sentences"], matched, random_state)
+        assert sentences is not None
+        result["bertopic"] = bertopic_scores(sentences, matched, random_state)
         nar = next((v for k, v in probe.stages.items() if "narrative" in k), None)
         if "wall_s" in result["bertopic"] and nar and nar["wall_s"] > 0:
             result["bertopic"]["ratio_to_narratives"] = round(result["bertopic"]["wall_s"] / nar["wall_s"], 1)
@@ -372,14 +376,39 @@ def slope(xs: list[float], ys: list[float]) -> float | None:
     return round(sum((p[0] - mx) * (p[1] - my) for p in pts) / den, 3)
 
 
-def slopes(results: list[dict[str, Any]]) -> dict[str, float | None]:
-    """Slope of cost against corpus size, per stage, for the whole build and for the floor."""
-    docs = [r["docs"] for r in results]
+def _walls(results: list[dict[str, Any]]) -> dict[str, list[float]]:
     names = [k for k in results[0]["stages"] if all(k in r["stages"] for r in results)] if results else []
-    out = {k: slope(docs, [r["stages"][k]["wall_s"] for r in results]) for k in names}
-    out["whole build"] = slope(docs, [r["wall_s"] for r in results])
-    out["floor"] = slope(docs, [r["floor_wall_s"] for r in results])
+    out = {k: [r["stages"][k]["wall_s"] for r in results] for k in names}
+    out["whole build"] = [r["wall_s"] for r in results]
+    out["floor"] = [r["floor_wall_s"] for r in results]
     return out
+
+
+def slopes(results: list[dict[str, Any]]) -> dict[str, float | None]:
+    """Slope of cost against corpus size over all sizes, per stage, for the whole build and the floor."""
+    docs = [r["docs"] for r in results]
+    return {k: slope(docs, walls) for k, walls in _walls(results).items()}
+
+
+def segment_slopes(results: list[dict[str, Any]]) -> dict[str, list[float | None]]:
+    """The same slope between each size and the next (1k to 10k, 10k to 100k): where growth bends."""
+    docs = [r["docs"] for r in results]
+    return {k: [slope(docs[i:i + 2], walls[i:i + 2]) for i in range(len(docs) - 1)]
+            for k, walls in _walls(results).items()}
+
+
+def slope_table(results: list[dict[str, Any]]) -> str:
+    """Stage by stage: the slope between consecutive sizes and the fit over all (1 = linear)."""
+    docs = [f"{r['docs']:,}" for r in results]
+    steps = [f"{a} to {b}" for a, b in itertools.pairwise(docs)]
+    fit, seg = slopes(results), segment_slopes(results)
+
+    def f(v: float | None) -> str:
+        return "n/a" if v is None else f"{v:.2f}"
+
+    lines = ["| stage | " + " | ".join(steps) + " | fit over all |", "|---|" + "---:|" * (len(steps) + 1)]
+    lines += [f"| {k} | " + " | ".join(map(f, seg[k])) + f" | {f(fit[k])} |" for k in fit]
+    return "\n".join(lines)
 
 
 def format_result(r: dict[str, Any]) -> str:
@@ -479,9 +508,7 @@ def figures_markdown(results: list[dict[str, Any]]) -> str:
             if "wall_s" in (b := r.get("bertopic") or {}) else "" for r in results) + " |")
     text = "\n".join([head, rule, *rows])
     if len(results) > 1:
-        sl = slopes(results)
-        text += "\n\nSlope of log(wall) against log(articles): " + ", ".join(
-            f"{k} {v:.2f}" for k, v in sl.items() if v is not None) + "."
+        text += "\n\nSlope of log(wall) against log(articles) (1 = linear):\n\n" + slope_table(results)
     return text + "\n"
 
 
@@ -553,9 +580,8 @@ def main(args: argparse.Namespace) -> int:
     text = json.dumps(results, indent=1, ensure_ascii=False) + "\n"
     (out / "bench.json").write_text(text, encoding="utf-8")
     if len(results) > 1:
-        print("\nslope of log(wall) against log(articles) (1 = linear):")
-        for name, s in slopes(results).items():
-            print(f"  {name:<22}{'n/a' if s is None else f'{s:.2f}'}")
+        print("\nslope of log(wall) against log(articles) (1 = linear), between sizes and over all:")
+        print(slope_table(results))
     if lines := targets(results):
         print("\ntargets:\n  " + "\n  ".join(lines))
     (out / "bench.md").write_text(figures_markdown(results), encoding="utf-8")
