@@ -182,7 +182,7 @@ def _char_grams(words: pl.DataFrame, lo: int, hi: int) -> pl.DataFrame:
 
 
 def _csr(rows: pl.Series, cols: pl.Series, vals: np.ndarray | None, shape: tuple[int, int]) -> sp.csr_matrix:
-    data = np.ones(len(rows)) if vals is None else vals
+    data = np.ones(len(rows), dtype=np.float32) if vals is None else vals
     m = sp.coo_matrix((data, (rows.to_numpy(), cols.to_numpy())), shape=shape).tocsr()
     m.sum_duplicates()
     return m
@@ -193,10 +193,26 @@ def _l2(m: sp.csr_matrix) -> sp.csr_matrix:
     return l2_normalize(m, copy=False) if m.shape[1] else m.tocsr()
 
 
-def _tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
-    out = counts.astype(np.float32)
-    out.data = 1.0 + np.log(out.data)  # sublinear tf: a word said twice is not twice the evidence
-    return _l2((out @ sp.diags(idf.astype(np.float32))).tocsr())
+def _row_ids(m: sp.csr_matrix) -> np.ndarray:
+    return np.repeat(np.arange(m.shape[0], dtype=np.int64), np.diff(m.indptr))
+
+
+def _tfidf_inplace(m: sp.csr_matrix, idf: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Sublinear tf times idf, rows scaled to unit length, all on `m.data` (no sort, no copy).
+
+    Returns the matrix and a boolean per row: has at least one feature. A word said twice is not
+    twice the evidence, hence 1 + log(tf).
+    """
+    data = m.data.astype(np.float32, copy=False)
+    np.log(data, out=data)
+    data += 1.0
+    data *= idf[m.indices]
+    rows = _row_ids(m)
+    norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=m.shape[0])).astype(np.float32)
+    nonzero = norms > 0
+    data /= np.where(nonzero, norms, 1.0)[rows]
+    m.data = data
+    return m, nonzero
 
 
 class NarrativeVectorizer(TransformerMixin, BaseEstimator):
@@ -263,31 +279,61 @@ class NarrativeVectorizer(TransformerMixin, BaseEstimator):
         return self.vocabulary_.height
 
     def transform(self, X: Any) -> sp.csr_matrix:
-        """TF-IDF rows of X, computed in chunks of `CHUNK` texts so memory stays bounded."""
+        """TF-IDF rows of X (word features, then character n-grams), L2-normalised, in chunks."""
         check_is_fitted(self, "vocabulary_")
         s = _as_series(X)
-        if len(s) <= CHUNK:
-            return self._transform(s)
-        return sp.vstack([self._transform(s.slice(i, CHUNK)) for i in range(0, len(s), CHUNK)], format="csr")
+        starts = range(0, max(len(s), 1), CHUNK)
+        blocks = [sp.hstack(self.parts(s.slice(i, CHUNK)), format="csr") for i in starts]
+        return blocks[0] if len(blocks) == 1 else sp.vstack(blocks, format="csr")
 
-    def _transform(self, X: pl.Series) -> sp.csr_matrix:
+    def parts(self, X: Any) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """The word block and the character block of `transform`, already scaled (one chunk).
+
+        Each block is TF-IDF with rows of unit length; the character block is weighted by
+        `char_weight`, and both are divided by the length of the joined row, so that
+        `hstack(parts)` is the unit-length row. Kept apart, they let the clusterer take
+        similarities block by block without building the joined matrix.
+        """
+        check_is_fitted(self, "vocabulary_")
+        X = _as_series(X)
         n = len(X)
         tok = tokens(X, self.stop_words_)
         vocab = self.vocabulary_
-        w = _terms(tok, self.ngram_max).join(vocab.select("term", "id"), on="term")
-        words_part = _tfidf(_csr(w["row"], w["id"], None, (n, vocab.height)), vocab["idf"].to_numpy())
-        parts = [words_part]
+        w = (_terms(tok, self.ngram_max).join(vocab.select("term", "id"), on="term")
+             .group_by("row", "id").agg(c=pl.len()).sort("row", "id"))
+        words_part, has_words = _tfidf_inplace(_sorted_csr(w, (n, vocab.height)), vocab["idf"].to_numpy()
+                                               .astype(np.float32))
         cv = self.char_vocabulary_
+        has_chars = np.zeros(n, dtype=bool)
+        char_part = sp.csr_matrix((n, cv.height), dtype=np.float32)
         if self.char_weight > 0 and cv.height:
             words = tok.select("tok").unique().sort("tok").with_row_index("wid").rename({"tok": "word"})
             lo, hi = self.char_ngram_range
-            g = _char_grams(words, lo, hi).join(cv.select("gram", "id"), on="gram")
-            word_grams = _csr(g["wid"], g["id"], None, (words.height, cv.height))
-            t = tok.join(words, left_on="tok", right_on="word")
-            sentence_words = _csr(t["row"], t["wid"], None, (n, words.height))
-            char_part = _tfidf((sentence_words @ word_grams).tocsr(), cv["idf"].to_numpy())
-            parts.append(char_part * self.char_weight)
-        return _l2(sp.hstack(parts, format="csr"))
+            g = (_char_grams(words, lo, hi).join(cv.select("gram", "id"), on="gram")
+                 .group_by("wid", "id").agg(c=pl.len()).sort("wid", "id").rename({"wid": "row"}))
+            word_grams = _sorted_csr(g, (words.height, cv.height))
+            t = (tok.join(words, left_on="tok", right_on="word").group_by("row", "wid").agg(c=pl.len())
+                 .sort("row", "wid").rename({"wid": "id"}))
+            sentence_words = _sorted_csr(t, (n, words.height))
+            char_part, has_chars = _tfidf_inplace(sentence_words @ word_grams, cv["idf"].to_numpy()
+                                                  .astype(np.float32))
+        cw = np.float32(self.char_weight if cv.height else 0.0)
+        norm = np.sqrt(has_words + cw * cw * has_chars).astype(np.float32)
+        scale = np.where(norm > 0, 1.0 / np.where(norm > 0, norm, 1.0), 0.0).astype(np.float32)
+        words_part.data *= scale[_row_ids(words_part)]
+        char_part.data *= (cw * scale)[_row_ids(char_part)]
+        return words_part, char_part
+
+
+def _sorted_csr(pairs: pl.DataFrame, shape: tuple[int, int]) -> sp.csr_matrix:
+    """A CSR matrix from (row, id, c) rows sorted by row then id: no sorting or summing in scipy."""
+    rows = pairs["row"].to_numpy()
+    indptr = np.zeros(shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=shape[0]), out=indptr[1:])
+    m = sp.csr_matrix((pairs["c"].to_numpy().astype(np.float32), pairs["id"].to_numpy().astype(np.int32),
+                       indptr), shape=shape)
+    m.has_sorted_indices = True
+    return m
 
 
 # --- clusterer -------------------------------------------------------------------------------------
@@ -304,7 +350,8 @@ class NarrativeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
     each sentence to each cluster centre; rows with no feature are cluster -1.
 
     Fitted: `n_clusters_`, `cluster_centers_`, `silhouette_` (the quality figure), `k_scores_`
-    ({k: silhouette}), `top_terms_` (per cluster, its most telling words), `labels_`, `vectorizer_`.
+    ({k: silhouette}), `top_terms_` (per cluster, its most telling words), `labels_` and `scores_`
+    (cluster and cosine to its centre of every sentence given to `fit`), `vectorizer_`.
     """
 
     def __init__(
@@ -357,7 +404,7 @@ class NarrativeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
             self.silhouette_ = (float(silhouette_score(*self._silhouette_rows(V, labels), metric="cosine"))
                                 if len(set(labels)) > 1 else float("nan"))
         self.top_terms_ = self._top_terms(V)
-        self.labels_ = self.predict(texts)
+        self.labels_, self.scores_ = self.score_samples(texts)
         return self
 
     def _silhouette_rows(self, V: sp.csr_matrix, labels: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
@@ -383,12 +430,17 @@ class NarrativeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         return best
 
     def _assign(self, V: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
-        sims = np.asarray(V @ self.cluster_centers_.T)
-        labels = sims.argmax(axis=1) if sims.shape[1] else np.zeros(V.shape[0], dtype=int)
-        best = sims.max(axis=1) if sims.shape[1] else np.zeros(V.shape[0])
-        empty = V.getnnz(axis=1) == 0
-        labels = np.where(empty, -1, labels)
-        return labels.astype(np.int64), np.where(empty, 0.0, best)
+        return self._best(np.asarray(V @ self.cluster_centers_.T))
+
+    @staticmethod
+    def _best(sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Nearest centre and its cosine; a row with no feature (all zeros) is cluster -1."""
+        if not sims.shape[1]:
+            return np.full(sims.shape[0], -1, dtype=np.int64), np.zeros(sims.shape[0])
+        labels = sims.argmax(axis=1)
+        best = sims.max(axis=1).astype(np.float64)
+        empty = ~np.any(sims != 0, axis=1)
+        return np.where(empty, -1, labels).astype(np.int64), np.where(empty, 0.0, best)
 
     def _top_terms(self, V: sp.csr_matrix) -> list[list[str]]:
         """Per cluster, the word features whose centre weight most exceeds their corpus-wide mean."""
@@ -405,16 +457,39 @@ class NarrativeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
     def transform(self, X: Any) -> np.ndarray:
         """Cosine of each sentence to each cluster centre."""
         check_is_fitted(self, "cluster_centers_")
-        return np.asarray(self.vectorizer_.transform(X) @ self.cluster_centers_.T)
+        s = _as_series(X)
+        out = [self._similarities(s.slice(i, CHUNK)) for i in range(0, len(s), CHUNK)]
+        return np.vstack(out) if out else np.zeros((0, self.cluster_centers_.shape[0]))
+
+    def _similarities(self, X: pl.Series) -> np.ndarray:
+        """Sentences x centres, block by block: the joined TF-IDF matrix is never built."""
+        words, chars = self.vectorizer_.parts(X)
+        nw = words.shape[1]
+        c = self.cluster_centers_.astype(np.float32)
+        return np.asarray(words @ c[:, :nw].T) + np.asarray(chars @ c[:, nw:].T)
 
     def predict(self, X: Any) -> np.ndarray:
         """The nearest cluster of each sentence, -1 for a sentence with no content word."""
         return self.score_samples(X)[0]
 
     def score_samples(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
-        """Labels and the cosine to the chosen centre, in one vectorising pass."""
+        """Labels and the cosine to the chosen centre, each distinct text computed once.
+
+        News repeats itself (wire copy reprinted, stock phrases), so the distinct texts are
+        vectorised in chunks of `CHUNK` and their results spread back to every copy. Only labels and
+        scores are kept from each chunk, so memory does not grow with the features of a million
+        sentences.
+        """
         check_is_fitted(self, "cluster_centers_")
-        return self._assign(self.vectorizer_.transform(X))
+        s = _as_series(X).fill_null("")
+        distinct = s.unique().sort()
+        back = s.rank("dense").cast(pl.Int64).to_numpy() - 1 if len(s) else np.zeros(0, dtype=np.int64)
+        labels, scores = [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
+        for i in range(0, len(distinct), CHUNK):
+            lab, best = self._best(self._similarities(distinct.slice(i, CHUNK)))
+            labels.append(lab)
+            scores.append(best)
+        return np.concatenate(labels)[back], np.concatenate(scores)[back]
 
     def fit_predict(self, X: Any, y: Any = None, **kwargs: Any) -> np.ndarray:
         return self.fit(X).labels_
@@ -452,15 +527,21 @@ def narratives_table(
         return schema.empty(schema.NARRATIVES)
     est = clone(model) if model is not None else NarrativeClusterer()
     est.set_params(random_state=random_state)
-    return label_sentences(sentences, est.fit(sentences["text_norm"]))
+    est.fit(sentences["text_norm"])
+    return _label_table(sentences, est, est.labels_, est.scores_)
 
 
 def label_sentences(sentences: pl.DataFrame, est: NarrativeClusterer) -> pl.DataFrame:
     """The narratives table of `sentences` from a fitted clusterer (e.g. one fitted on another corpus)."""
     if sentences.height == 0:
         return schema.empty(schema.NARRATIVES)
+    return _label_table(sentences, est, *est.score_samples(sentences["text_norm"]))
+
+
+def _label_table(
+    sentences: pl.DataFrame, est: NarrativeClusterer, labels: np.ndarray, score: np.ndarray
+) -> pl.DataFrame:
     sent = sentences.select("doc_id", "sentence_idx", "text_norm")
-    labels, score = est.score_samples(sent["text_norm"])
     terms = pl.DataFrame({"cluster": list(range(len(est.top_terms_))),
                           "top_terms": [", ".join(t) for t in est.top_terms_]},
                          schema={"cluster": pl.Int64, "top_terms": pl.String})
