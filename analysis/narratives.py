@@ -284,7 +284,9 @@ class NarrativeVectorizer(TransformerMixin, BaseEstimator):
         s = _as_series(X)
         starts = range(0, max(len(s), 1), CHUNK)
         blocks = [sp.hstack(self.parts(s.slice(i, CHUNK)), format="csr") for i in starts]
-        return blocks[0] if len(blocks) == 1 else sp.vstack(blocks, format="csr")
+        out = blocks[0] if len(blocks) == 1 else sp.vstack(blocks, format="csr")
+        out.sum_duplicates()  # canonical once here, not again inside every k-means batch
+        return out
 
     def parts(self, X: Any) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """The word block and the character block of `transform`, already scaled (one chunk).
