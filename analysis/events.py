@@ -679,7 +679,13 @@ def _compatible(a: tuple[str | None, str], b: tuple[str | None, str]) -> bool:
 
 
 def _clusters(rows: list[dict]) -> list[int]:
-    """Cluster ids for the mentions of one (actor, model, event_type): dated ones first, finest first."""
+    """Cluster ids for the mentions of one (actor, model, event_type): dated ones first, finest first.
+
+    Each mention joins the first cluster whose date agrees with its own at the coarser precision
+    (`_compatible`), else opens a new one. Since mentions come finest first, the coarser precision is
+    always the mention's own, so agreement is one lookup of its date's prefix among the prefixes the
+    clusters' dates registered: linear in the mentions, however many dates a story accumulates.
+    """
     order = sorted(
         range(len(rows)),
         key=lambda i: (
@@ -689,17 +695,26 @@ def _clusters(rows: list[dict]) -> list[int]:
             rows[i]["mention_id"],
         ),
     )
-    reps: list[tuple[str | None, str]] = []
+    lengths = sorted({0, *_PRECISION_LEN.values()})
+    first_with: dict[tuple[int, str], int] = {}  # (prefix length, date prefix) -> first cluster
+    n_clusters = 0
     out = [0] * len(rows)
     for i in order:
-        d = (rows[i]["date"], rows[i]["date_precision"])
-        for k, rep in enumerate(reps):
-            if _compatible(rep, d):
-                out[i] = k
-                break
-        else:
-            reps.append(d)
-            out[i] = len(reps) - 1
+        date = rows[i]["date"]
+        if date is None:  # an unknown date agrees with the first cluster there is
+            if n_clusters == 0:
+                n_clusters = 1
+            out[i] = 0
+            continue
+        n = _PRECISION_LEN.get(rows[i]["date_precision"], 0)
+        k = first_with.get((n, date[:n]))
+        if k is None:
+            k = n_clusters
+            n_clusters += 1
+            for L in lengths:
+                if L <= n:
+                    first_with.setdefault((L, date[:L]), k)
+        out[i] = k
     return out
 
 
