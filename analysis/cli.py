@@ -35,19 +35,26 @@ def _read_options(a: argparse.Namespace) -> corpus.ReadOptions:
 
 
 def _summary(tables: dict) -> str:
-    docs = tables["documents"]
-    by_status = ", ".join(f"{s} {n}" for s, n in docs.group_by("status").len().sort("status").iter_rows())
-    langs = ", ".join(
-        f"{lang} {n}" for lang, n in docs.filter(docs["status"] == "ok").group_by("lang").len()
-        .sort("lang").iter_rows()
-    )
+    """Documents by status, languages and row counts; tables are DataFrames or LazyFrames."""
+    import polars as pl
+
+    lazy = {k: v.lazy() for k, v in tables.items()}
+
+    def count(name: str, where: pl.Expr | None = None) -> int:
+        frame = lazy[name] if where is None else lazy[name].filter(where)
+        return frame.select(pl.len()).collect().item()
+
+    docs = lazy["documents"]
+    by_status = ", ".join(f"{s} {n}" for s, n in
+                          docs.group_by("status").len().sort("status").collect().iter_rows())
+    langs = ", ".join(f"{lang} {n}" for lang, n in docs.filter(pl.col("status") == "ok").group_by("lang")
+                      .len().sort("lang").collect().iter_rows())
     return (
-        f"documents: {docs.height} ({by_status or 'none'})\n"
+        f"documents: {count('documents')} ({by_status or 'none'})\n"
         f"languages: {langs or 'none'}\n"
-        f"sentences: {tables['sentences'].height}\n"
-        f"mentions:  {tables['mentions'].height}, events: {tables['events'].height}\n"
-        f"narratives: {tables['narratives'].filter(tables['narratives']['narrative'] != 'other').height}"
-        " sentences carry a named narrative"
+        f"sentences: {count('sentences')}\n"
+        f"mentions:  {count('mentions')}, events: {count('events')}\n"
+        f"narratives: {count('narratives', pl.col('narrative') != 'other')} sentences carry a named narrative"
     )
 
 
@@ -56,6 +63,14 @@ def cmd_build(a: argparse.Namespace) -> int:
     if missing:
         print(f"openness build: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
+    if getattr(a, "batch_docs", None):
+        import polars as pl
+
+        paths = pipeline.build_in_batches(a.corpus, a.out, batch_docs=a.batch_docs, options=_read_options(a),
+                                          random_state=a.random_state, progress=not a.quiet)
+        print(_summary({k: pl.scan_parquet(v) for k, v in paths.items()}))
+        print(f"tables written to {a.out}/ (Parquet and CSV)")
+        return 0
     tables = pipeline.build_tables(a.corpus, options=_read_options(a), random_state=a.random_state,
                                    progress=not a.quiet)
     schema.write_tables(tables, a.out)
@@ -98,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
     b.add_argument("--random-state", type=int, default=0, help="seed for the narrative model (default: 0)")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    b.add_argument("--batch-docs", type=int, metavar="N",
+                   help="for a corpus larger than memory: run the stages N documents at a time, spilling "
+                   "to OUT/.parts and streaming the tables to OUT (same tables as without it)")
     _add_read_options(b)
     b.set_defaults(func=cmd_build)
 

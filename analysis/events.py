@@ -712,7 +712,7 @@ def _clusters(rows: list[dict]) -> list[int]:
             k = n_clusters
             n_clusters += 1
             for L in lengths:
-                if L <= n:
+                if n >= L:
                     first_with.setdefault((L, date[:L]), k)
         out[i] = k
     return out

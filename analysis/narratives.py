@@ -384,10 +384,24 @@ class NarrativeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
 
     def fit(self, X: Any, y: Any = None) -> NarrativeClusterer:
         texts = _as_series(X)
-        fit_idx = self._sample(len(texts), self.max_fit_sentences)
-        self.fit_sample_size_ = len(fit_idx)
+        fit_idx = self.sample_indices(len(texts))
+        self.fit_sample(texts.gather(fit_idx) if len(fit_idx) < len(texts) else texts)
+        self.labels_, self.scores_ = self.score_samples(texts)
+        return self
+
+    def sample_indices(self, n: int) -> np.ndarray:
+        """Positions (sorted) of the sentences `fit` learns from among `n`: a seeded sample."""
+        return self._sample(n, self.max_fit_sentences)
+
+    def fit_sample(self, sample: Any) -> NarrativeClusterer:
+        """Learn from the sample `fit` would draw, without assigning the corpus.
+
+        For a corpus read in batches: draw `sample_indices(n)`, gather those sentences, call this,
+        then `score_samples` batch by batch. `labels_` and `scores_` are not set.
+        """
+        sample = _as_series(sample)
+        self.fit_sample_size_ = len(sample)
         self.vectorizer_ = clone(self.vectorizer) if self.vectorizer is not None else NarrativeVectorizer()
-        sample = texts.gather(fit_idx) if len(fit_idx) < len(texts) else texts
         self.vectorizer_.fit(sample)
         V = self.vectorizer_.transform(sample)
         keep = np.flatnonzero(V.getnnz(axis=1) > 0)
@@ -406,7 +420,6 @@ class NarrativeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
             self.silhouette_ = (float(silhouette_score(*self._silhouette_rows(V, labels), metric="cosine"))
                                 if len(set(labels)) > 1 else float("nan"))
         self.top_terms_ = self._top_terms(V)
-        self.labels_, self.scores_ = self.score_samples(texts)
         return self
 
     def _silhouette_rows(self, V: sp.csr_matrix, labels: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
@@ -500,12 +513,28 @@ class NarrativeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
 # --- the table -------------------------------------------------------------------------------------
 
 
-def _name_clusters(assigned: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
-    """cluster -> narrative (null when no narrative's seeds reach NAME_MIN_SHARE of its sentences)."""
-    size = assigned.group_by("cluster").agg(size=pl.len())
+def cluster_counts(assigned: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
+    """Per cluster: its size and, per narrative, how many of its sentences carry that narrative's seeds.
+
+    Columns cluster, narrative (null on the size row), n. Counts of batches add up to the counts of
+    the whole corpus, which is what lets a batched build name clusters as the unbatched one does.
+    """
+    size = assigned.group_by("cluster").agg(n=pl.len()).with_columns(narrative=pl.lit(None, pl.String))
+    pairs = (assigned.join(hits.select("doc_id", "sentence_idx", "narrative"), on=["doc_id", "sentence_idx"])
+             .group_by("cluster", "narrative").agg(n=pl.len()))
+    return pl.concat([size.select("cluster", "narrative", "n"), pairs.select("cluster", "narrative", "n")]
+                     ).cast({"cluster": pl.Int64, "narrative": pl.String, "n": pl.Int64})
+
+
+def name_clusters(counts: pl.DataFrame) -> pl.DataFrame:
+    """cluster -> narrative (null when no narrative's seeds reach NAME_MIN_SHARE of its sentences).
+
+    `counts`: from `cluster_counts`, possibly the concatenation of several batches' counts.
+    """
+    counts = counts.group_by("cluster", "narrative").agg(pl.col("n").sum())
+    size = counts.filter(pl.col("narrative").is_null()).select("cluster", size="n")
     share = (
-        assigned.join(hits.select("doc_id", "sentence_idx", "narrative"), on=["doc_id", "sentence_idx"])
-        .group_by("cluster", "narrative").agg(n=pl.len())
+        counts.filter(pl.col("narrative").is_not_null())
         .join(size, on="cluster")
         .with_columns(share=pl.col("n") / pl.col("size"),
                       rank=pl.col("narrative").replace_strict(NAMES, list(range(len(NAMES)))))
@@ -543,14 +572,24 @@ def label_sentences(sentences: pl.DataFrame, est: NarrativeClusterer) -> pl.Data
 def _label_table(
     sentences: pl.DataFrame, est: NarrativeClusterer, labels: np.ndarray, score: np.ndarray
 ) -> pl.DataFrame:
-    sent = sentences.select("doc_id", "sentence_idx", "text_norm")
+    assigned = assignments(sentences, labels, score)
+    hits = seed_hits(sentences)
+    return finish_table(assigned, hits, name_clusters(cluster_counts(assigned, hits)), est)
+
+
+def assignments(sentences: pl.DataFrame, labels: np.ndarray, score: np.ndarray) -> pl.DataFrame:
+    """doc_id, sentence_idx, cluster and score (cosine to the cluster's centre) of each sentence."""
+    return sentences.select("doc_id", "sentence_idx").with_columns(
+        cluster=pl.Series(labels, dtype=pl.Int64), score=pl.Series(score, dtype=pl.Float64))
+
+
+def finish_table(
+    assigned: pl.DataFrame, hits: pl.DataFrame, named: pl.DataFrame, est: NarrativeClusterer
+) -> pl.DataFrame:
+    """The narratives table from assignments, seed hits and the clusters' names (rules 2 to 4)."""
     terms = pl.DataFrame({"cluster": list(range(len(est.top_terms_))),
                           "top_terms": [", ".join(t) for t in est.top_terms_]},
                          schema={"cluster": pl.Int64, "top_terms": pl.String})
-    assigned = sent.select("doc_id", "sentence_idx").with_columns(
-        cluster=pl.Series(labels, dtype=pl.Int64), score=pl.Series(score, dtype=pl.Float64))
-    hits = seed_hits(sentences)
-    named = _name_clusters(assigned, hits)
     rank = {n: i for i, n in enumerate(NAMES)}
     own = (
         hits.join(assigned.select("doc_id", "sentence_idx", "cluster"), on=["doc_id", "sentence_idx"])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -37,10 +39,25 @@ def build_tables(
     options: corpus.ReadOptions | None = None,
     random_state: int = 0,
     progress: bool = True,
+    batch_docs: int | None = None,
 ) -> dict[str, pl.DataFrame]:
-    """Read `sources` and run every stage; returns the five tables in contract form."""
+    """Read `sources` and run every stage; returns the five tables in contract form.
+
+    With `batch_docs`, documents go through the stages `batch_docs` at a time (see
+    `build_in_batches`); the tables are the same, row for row.
+    """
+    if batch_docs:
+        with tempfile.TemporaryDirectory(prefix="openness-") as tmp:
+            paths = build_in_batches(sources, Path(tmp), batch_docs=batch_docs, options=options,
+                                     random_state=random_state, progress=progress, csv=False)
+            return {name: pl.read_parquet(path) for name, path in paths.items()}
     docs = corpus.read_corpus(sources, options=options, progress=progress)
     return build_from_documents(docs, random_state=random_state, progress=progress)
+
+
+def _documents(docs: pl.DataFrame) -> pl.DataFrame:
+    return schema.conform(docs.drop("text", *[c for c in docs.columns if c.startswith("meta_")]),
+                          schema.DOCUMENTS)
 
 
 def build_from_documents(
@@ -56,10 +73,116 @@ def build_from_documents(
     mentions = events.attach_narratives(mentions, narr)
     evts = log.run("events", events.merge_events, mentions, docs)
     return {
-        "documents": schema.conform(docs.drop("text", *[c for c in docs.columns if c.startswith("meta_")]),
-                                    schema.DOCUMENTS),
+        "documents": _documents(docs),
         "sentences": schema.conform(sentences, schema.SENTENCES),
         "mentions": schema.conform(mentions, schema.MENTIONS),
         "events": schema.conform(evts, schema.EVENTS),
         "narratives": schema.conform(narr, schema.NARRATIVES),
     }
+
+
+# --- a corpus larger than memory ---------------------------------------------------------------------
+
+_MERGE_COLUMNS = ("mention_id", "doc_id", "actor", "model", "event_type", "status", "openness", "date",
+                  "date_precision")
+
+
+def build_in_batches(
+    sources: Sequence[str | Path],
+    out: Path,
+    *,
+    batch_docs: int,
+    options: corpus.ReadOptions | None = None,
+    random_state: int = 0,
+    progress: bool = True,
+    csv: bool = True,
+) -> dict[str, Path]:
+    """Build the five tables into `out` with memory bounded by the batch, not by the corpus.
+
+    1. Each batch of `batch_docs` documents is read (ids and duplicates decided across batches) and
+       goes through the stages that look at one document at a time: publication dates, sentences,
+       dates, event mentions. The results are written to `out/.parts/`.
+    2. The narrative model learns from the same seeded sample of sentences as the unbatched build,
+       gathered from the parts, then assigns every part; clusters are named from counts summed over
+       the parts, so they get the names the whole corpus gives them.
+    3. Events are merged from the mentions' key columns, and every table is streamed from its parts
+       into `out/<table>.parquet` (and `.csv` when `csv`).
+
+    Same corpus, same tables as `build_from_documents`, row for row. Returns the Parquet paths.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    parts = out / ".parts"
+    shutil.rmtree(parts, ignore_errors=True)
+    parts.mkdir()
+    log = StageLog(progress)
+
+    def part(name: str, i: int) -> Path:
+        return parts / f"{name}_{i:06d}.parquet"
+
+    def write(df: pl.DataFrame, name: str, i: int) -> None:
+        df.write_parquet(part(name, i), compression="zstd", statistics=False)
+
+    n_batches, n_sentences = 0, 0
+    batches = corpus.iter_corpus(sources, options=options, batch_docs=batch_docs, progress=progress)
+    for i, docs in enumerate(batches):
+        docs = dates.publication_dates(docs)
+        docs, sentences = text.segment(docs)
+        spans = dates.extract_dates(sentences, docs)
+        mentions = events.extract_mentions(sentences, docs, spans)
+        write(_documents(docs), "documents", i)
+        write(schema.conform(sentences, schema.SENTENCES), "sentences", i)
+        write(schema.conform(mentions, schema.MENTIONS), "mentions_raw", i)
+        n_batches, n_sentences = i + 1, n_sentences + sentences.height
+    if n_batches == 0:
+        tables = {name: schema.empty(s) for name, s in schema.TABLES.items()}
+        shutil.rmtree(parts)
+        return {name: p for name, p in schema.write_tables(tables, out).items()}
+
+    def scan(name: str) -> pl.LazyFrame:
+        return pl.scan_parquet([part(name, i) for i in range(n_batches)])
+
+    est = narratives.NarrativeClusterer(random_state=random_state)
+    if n_sentences:
+        idx = pl.Series(est.sample_indices(n_sentences), dtype=pl.UInt32)
+        sample = (scan("sentences").select("text_norm").with_row_index("i")
+                  .filter(pl.col("i").is_in(idx.implode())).collect()["text_norm"])
+        log.run("narrative model", est.fit_sample, sample)
+        counts = []
+        for i in range(n_batches):
+            sentences = pl.read_parquet(part("sentences", i), columns=["doc_id", "sentence_idx", "text_norm"])
+            assigned = narratives.assignments(sentences, *est.score_samples(sentences["text_norm"]))
+            hits = narratives.seed_hits(sentences)
+            write(assigned, "assigned", i)
+            write(hits, "hits", i)
+            counts.append(narratives.cluster_counts(assigned, hits))
+        named = narratives.name_clusters(pl.concat(counts))
+    for i in range(n_batches):
+        mentions = pl.read_parquet(part("mentions_raw", i))
+        if n_sentences:
+            assigned, hits = pl.read_parquet(part("assigned", i)), pl.read_parquet(part("hits", i))
+            narr = narratives.finish_table(assigned, hits, named, est)
+            mentions = events.attach_narratives(mentions, narr)
+        else:
+            narr = schema.empty(schema.NARRATIVES)
+        write(schema.conform(narr, schema.NARRATIVES), "narratives", i)
+        write(schema.conform(mentions, schema.MENTIONS), "mentions", i)
+    merge_input = scan("mentions").select(*_MERGE_COLUMNS).collect()
+    published = scan("documents").select("doc_id", "published").collect()
+    evts = log.run("events", events.merge_events, merge_input, published)
+    written = {}
+    for name in schema.TABLES:
+        path = out / f"{name}.parquet"
+        if name == "events":
+            frame = schema.conform(evts, schema.EVENTS).lazy()
+        else:
+            frame = scan(name)
+            if name == "mentions":
+                frame = frame.sort("doc_id", "sentence_idx", "actor", "model", "event_type", nulls_last=True)
+        frame.sink_parquet(path, compression="zstd", statistics=False)
+        if csv:
+            pl.scan_parquet(path).with_columns(
+                pl.col(c).list.join(";") for c, t in schema.TABLES[name].items() if isinstance(t, pl.List)
+            ).sink_csv(out / f"{name}.csv")
+        written[name] = path
+    shutil.rmtree(parts)
+    return written
