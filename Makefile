@@ -40,8 +40,13 @@ lab: $(ENV) build  ## open JupyterLab on notebooks/ with the tables built
 	$(UV) sync --locked --group lab
 	$(RUN) jupyter lab notebooks/
 
-bench: $(ENV)  ## benchmark the pipeline at 1k, 10k and 100k articles (slow)
+bench: $(ENV)  ## benchmark at 1k, 10k and 100k articles (slow); BERTOPIC=1 adds BERTopic (large download)
+ifdef BERTOPIC
+	$(UV) sync --locked --group bench
+	$(RUN) openness bench --docs 1000 10000 100000 --bertopic
+else
 	$(RUN) openness bench
+endif
 
 clean:  ## remove everything derived
 	rm -rf build .venv .tools .pytest_cache .ruff_cache

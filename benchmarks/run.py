@@ -44,9 +44,9 @@ FLOOR_REGEX = r"\w+"
 BERTOPIC_MAX_DOCS = 10_000
 PER_SENTENCE_HINTS = ("sentence", "mention", "narrative")
 INSTALL_HINT = (
-    "BERTopic is not installed; it is optional. To time it, install it beside the project with a CPU build\n"
-    "of torch, e.g. `.venv/bin/python -m pip install torch --index-url <a CPU wheel index> bertopic`\n"
-    "(or the project's `bench` dependency group when it ships one), then rerun with --bertopic."
+    "BERTopic is not installed; it is optional. `make bench BERTOPIC=1` installs the project's `bench`\n"
+    "dependency group (`uv sync --locked --group bench`: BERTopic and PyTorch, a large download) and\n"
+    "runs with --bertopic; benchmarks/README.md shows a lighter way with a CPU build of torch."
 )
 
 
