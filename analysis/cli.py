@@ -85,7 +85,12 @@ def cmd_report(a: argparse.Namespace) -> int:
     a.corpus = [a.corpus]
     if cmd_build(a) != 0:
         return 2
-    result = render.render_report(a.out, a.out, qmd=a.qmd, engine=a.engine, formats=tuple(a.to.split(",")))
+    try:
+        result = render.render_report(a.out, a.out, qmd=a.qmd, engine=a.engine,
+                                      formats=tuple(a.to.split(",")))
+    except render.RenderError as e:
+        print(f"openness report: {e}", file=sys.stderr)
+        return 1
     print(result.summary())
     return 0
 

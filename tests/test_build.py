@@ -68,3 +68,10 @@ def test_batched_build_of_nothing_gives_empty_tables(tmp_path):
     for name, cols in schema.TABLES.items():
         assert tables[name].height == 0 and tables[name].columns[: len(cols)] == list(cols), name
         assert tables[name].schema == whole[name].schema, name
+
+
+def test_report_errors_are_messages_not_tracebacks(tmp_path, capsys):
+    code = cli.main(["report", "--corpus", str(CORPUS), "--out", str(tmp_path), "--engine", "quarto",
+                     "--qmd", str(tmp_path / "missing.qmd"), "-q"])
+    err = capsys.readouterr().err
+    assert code == 1 and err.startswith("openness report: ") and "Traceback" not in err
