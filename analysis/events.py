@@ -41,6 +41,7 @@ OPENNESS_CUE_PENALTY = 15  # a model prefers a release verb to an adjective like
 AFTER_PENALTY = 60  # for events told of their subject (competition), an actor after the cue is the rival
 PERSON_PENALTY = 30  # a statement prefers the person who makes it to an organisation named beside
 GOVERNS = 8  # characters from a delay word to the release it governs ("تأجيل إصدار")
+_SUBJECT_WORDS = ("شركه", "the company", "company", " ")
 COORDINATION = 6  # characters between two actors named together ("Google وOpenAI")
 
 _CLAUSE_BREAK = r"[،,;؛:.!?؟–—\"«»()\[\]]| - "
@@ -476,8 +477,10 @@ def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     return cand.with_columns(status=status, confidence=conf)
 
 
-def _settle(c: pl.DataFrame) -> pl.DataFrame:
+def _settle(c: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     """Releases whose openness the sentence leaves open, delays over releases, one row per mention key."""
+    actors = lex.info.filter(pl.col("kind").is_in(["actor", "actor_ref"]))["pattern"].to_list()
+    subject_words = {w: "" for w in sorted({*actors, *_SUBJECT_WORDS}, key=len, reverse=True)}
     doc_open = (
         c.filter(
             (pl.col("event_type") == "open_release")
@@ -497,11 +500,16 @@ def _settle(c: pl.DataFrame) -> pl.DataFrame:
     # (one that was planned, or the release the delay word governs: "تأجيل إصدار", "pushed back the release")
     delayed = c.filter(pl.col("event_type") == "delay").select(*_KEY, "actor", d_end="cue_end")
     rel = pl.col("event_type").is_in(["open_release", "open_plan", "closed_release", "release"])
+    # Arabic puts the subject between the verb and its object ("أجلت شركة ميتا إطلاق"): a gap that holds
+    # only the actor's name (and "the company") still governs.
+    gap = pl.col("cue_start") - pl.col("d_end")
+    between = (pl.col("text_norm").str.slice(pl.col("d_end"), gap.clip(0))
+               .str.replace_many(list(subject_words), [""] * len(subject_words)).str.strip_chars(" ،,"))
     held_ids = (
         c.filter(rel)
-        .select("row", *_KEY, "actor", "cue_start", "future")
+        .select("row", *_KEY, "actor", "cue_start", "future", "text_norm")
         .join(delayed, on=[*_KEY, "actor"])
-        .filter(pl.col("future") | (pl.col("cue_start") - pl.col("d_end")).is_between(0, GOVERNS))
+        .filter(pl.col("future") | gap.is_between(0, GOVERNS) | ((gap >= 0) & (between == "")))
         .select("row")
         .unique()
     )
@@ -617,7 +625,7 @@ def extract_mentions(sentences: pl.DataFrame, documents: pl.DataFrame, dates: pl
     cand = _candidates(m.join(flagged.select(_KEY), on=_KEY), lex)
     if cand.height == 0:
         return schema.empty(schema.MENTIONS)
-    c = _settle(_resolve(cand, m, lex)).with_row_index("mkey")
+    c = _settle(_resolve(cand, m, lex), lex).with_row_index("mkey")
     if c.height == 0:
         return schema.empty(schema.MENTIONS)
     spans = dates if dates is not None and dates.height and "kind" in dates.columns else None
