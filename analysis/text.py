@@ -198,25 +198,48 @@ def blocks(ln: pl.DataFrame) -> pl.LazyFrame:
     return pl.concat([single.select(cols), joined.select(cols)]).sort("doc_ord", "line_start")
 
 
+def _first_of(key: str) -> pl.Expr:
+    """True on the first row of each run of equal `key` values (rows are sorted by it)."""
+    return pl.col(key).ne_missing(pl.col(key).shift(1))
+
+
+def _since_start(value: pl.Expr, first: pl.Expr) -> pl.Expr:
+    """`value` minus its value at the start of the run (runs marked by `first`): a windowless `over`."""
+    return value - pl.when(first).then(value).otherwise(None).forward_fill()
+
+
 def sentences_from_blocks(bl: pl.DataFrame) -> pl.DataFrame:
-    """Split every block of non-boilerplate text into sentences; offsets into the document text."""
+    """Split every block of non-boilerplate text into sentences; offsets into the document text.
+
+    Blocks come sorted by document and offset, so per-block and per-document counters are running
+    sums reset where the key changes (`_since_start`), not hash windows: a million blocks stay cheap.
+    """
     seg = (
         bl.lazy()
         .select("doc_id", "line_start", seg=pl.col("line").str.extract_all(segment_pattern()))
+        .with_row_index("bid")
         .explode("seg")
         .filter(pl.col("seg").is_not_null())
         # A fragment of one or two words inside a line ("لعام 2024.", "in 2024.") is the tail of a
         # sentence broken by stray punctuation: it joins the sentence before it.
-        .with_columns(
-            starts=at_least_words(pl.col("seg"), _MIN_WORDS)
-            | (pl.int_range(pl.len()).over("doc_id", "line_start") == 0)
-        )
-        .with_columns(group=pl.col("starts").cum_sum().over("doc_id", "line_start"))
-        .group_by("doc_id", "line_start", "group", maintain_order=True)
-        .agg(pl.col("seg").str.join(""))
+        .with_columns(starts=at_least_words(pl.col("seg"), _MIN_WORDS) | _first_of("bid"))
+        .with_columns(group=pl.col("starts").cum_sum())
+    )
+    # Most sentences are one segment; only the few with a fragment to join go through a group-by.
+    multi = pl.col("group").is_in(pl.col("group").filter(~pl.col("starts")).implode())
+    seg = seg.with_columns(multi=multi)
+    joined = (
+        seg.filter(pl.col("multi"))
+        .group_by("group", maintain_order=True)
+        .agg(pl.col("bid", "doc_id", "line_start").first(), pl.col("seg").str.join(""))
+    )
+    seg = (
+        pl.concat([seg.filter(~pl.col("multi")).select("group", "bid", "doc_id", "line_start", "seg"),
+                   joined.select("group", "bid", "doc_id", "line_start", "seg")])
+        .sort("group")
         .with_columns(n=pl.col("seg").str.len_chars())
-        .with_columns(seg_start=pl.col("line_start") + (pl.col("n").cum_sum() - pl.col("n")).over(
-            "doc_id", "line_start"))
+        .with_columns(seg_start=pl.col("line_start") + _since_start(pl.col("n").cum_sum() - pl.col("n"),
+                                                                    _first_of("bid")))
         .with_columns(
             text=pl.col("seg").str.strip_chars(),
             lead=pl.col("n") - pl.col("seg").str.strip_chars_start().str.len_chars(),
@@ -224,7 +247,7 @@ def sentences_from_blocks(bl: pl.DataFrame) -> pl.DataFrame:
         .with_columns(char_start=pl.col("seg_start") + pl.col("lead"))
         .with_columns(char_end=pl.col("char_start") + pl.col("text").str.len_chars())
         .filter(at_least_words(pl.col("text"), 2))
-        .with_columns(sentence_idx=pl.int_range(pl.len()).over("doc_id"))
+        .with_columns(sentence_idx=_since_start(pl.int_range(pl.len(), dtype=pl.Int64), _first_of("doc_id")))
         .with_columns(
             text_norm=normalize_expr(pl.col("text")),
             lang=lang_expr(pl.col("text").str.count_matches(r"\p{Arabic}+"),
