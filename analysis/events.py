@@ -571,6 +571,17 @@ def _date(
         .join(sp, on=[*_KEY, "kind"])
         .with_columns(gap=_gap("s_start", "s_end", "cue_start", "cue_end"))
     )
+    # a contrast word between the date and the cue ("في عام 2019، في حين أن ... ظلت مغلقة") puts the date
+    # in another clause: it dates that clause's event, not this one
+    contrast = (m.join(lex.info.filter(pl.col("kind") == "contrast").select("pattern"), on="pattern")
+                .select(*_KEY, k_start="start"))
+    crossed = (
+        best.select("mkey", "s_start", "s_end", "cue_start", "cue_end", *_KEY).join(contrast, on=_KEY)
+        .filter(pl.col("k_start").is_between(pl.min_horizontal("s_end", "cue_end"),
+                                             pl.max_horizontal("s_start", "cue_start")))
+        .select("mkey", "s_start").unique()
+    )
+    best = best.join(crossed, on=["mkey", "s_start"], how="anti")
     best = _first(best, ["mkey"], ["gap", "s_start"]).select("mkey", "s_date", "s_prec", "s_basis")
     now = (
         m.join(lex.info.filter(pl.col("kind") == "now"), on="pattern")

@@ -37,6 +37,11 @@ import yaml
 
 TABLES_ENV = "OPENNESS_TABLES"
 TARGETS = {"html": "report.html", "pdf": "report.pdf"}
+# Pipe tables no wider than pandoc's --columns get columns sized by their content. Quarto keeps pandoc's
+# default (72); the built-in engine passes BUILTIN_COLUMNS and tells the kernel through COLUMNS_ENV.
+PANDOC_COLUMNS = 72
+BUILTIN_COLUMNS = 110
+COLUMNS_ENV = "OPENNESS_PANDOC_COLUMNS"
 HEAD_FILE = "_vega-head.html"
 MAIN_FONT = "Amiri"
 CELL_TIMEOUT = 600  # seconds a report cell may run
@@ -208,8 +213,14 @@ def pipe_table(df: Any, *, max_rows: int = 200) -> str:
 
     rows = [[cell(v) for v in row] for row in shown.iter_rows()]
     header = [md_escape(c) for c in shown.columns]
-    # pandoc sizes the columns of a wide pipe table by the dashes under each header
-    widths = [min(40, max(3, len(h), *(len(r[i]) for r in rows))) for i, h in enumerate(header)]
+    # A pipe table whose lines fit in pandoc's --columns gets columns sized by their content (best for
+    # short cells: no "Ope-nAI"); a wider one is sized by the dashes under each header, so long text
+    # wraps in wide columns and short columns keep room for a word.
+    natural = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    if sum(natural) + 3 * len(natural) + 1 <= int(os.environ.get(COLUMNS_ENV, PANDOC_COLUMNS)):
+        widths = [3] * len(header)
+    else:
+        widths = [min(40, max(8, n + 2)) for n in natural]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("-" * w for w in widths) + "|"]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     if df.height > max_rows:
@@ -565,9 +576,26 @@ def _pandoc_meta(meta: dict[str, Any], target: str) -> list[str]:
 
 
 def _typst_fix(src: str) -> str:
-    """Pandoc 3.9's Typst writer puts `#set text(lang: ..);` and a heading on one line (pitfall 12)."""
+    """Pandoc 3.9's Typst writer puts `#set text(lang: ..);` and a heading on one line (pitfall 12).
+
+    Also: a line may break after an underscore and inside a long hex run, so a long identifier
+    ("003_abc8c48988e33527") wraps in a narrow table column instead of running over the next one.
+    """
     src = re.sub(r'(#set text\(lang: "[^"]+"\);) ', r"\1\n", src)
+    src = src.replace("\\_", "\\_\u200b")
+    src = _hex_breaks(src)
+    # tables in a smaller type, ragged: eight columns of dates and names fit the page without wrapping
+    src = "#show table: set text(size: 0.85em)\n#show table.cell: set par(justify: false)\n" + src
     return src.replace("#block[\n#set text(lang:", "#block(width: 100%)[\n#set text(lang:")
+
+
+def _hex_breaks(src: str) -> str:
+    """A zero-width space every 8 characters of a long hex run (ids, hashes), outside <labels>."""
+    def split(m: re.Match[str]) -> str:
+        return "\u200b".join(m[0][i:i + 8] for i in range(0, len(m[0]), 8))
+
+    parts = re.split(r"(<[^<>\s]+>)", src)
+    return "".join(p if i % 2 else re.sub(r"[0-9a-f]{12,}", split, p) for i, p in enumerate(parts))
 
 
 def to_html(markdown: str, meta: dict[str, Any], head: str, out: Path, build: Path) -> None:
@@ -584,6 +612,7 @@ def to_html(markdown: str, meta: dict[str, Any], head: str, out: Path, build: Pa
         str(build),
         "--embed-resources",
         "--wrap=none",
+        f"--columns={BUILTIN_COLUMNS}",
         *_pandoc_meta(meta, "html"),
     ]
     pypandoc.convert_file(
@@ -614,6 +643,7 @@ def to_pdf(markdown: str, meta: dict[str, Any], out: Path, build: Path) -> None:
         f"section-numbering={fmt.get('section-numbering', '1.1')}",
         "-V",
         "codefont=DejaVu Sans Mono",
+        f"--columns={BUILTIN_COLUMNS}",
         *_pandoc_meta(meta, "pdf"),
     ]
     typ = pypandoc.convert_file(
@@ -751,7 +781,8 @@ def render_report(
     unknown = [f for f in formats if f not in TARGETS]
     if unknown:
         raise RenderError(f"unknown format(s) {', '.join(unknown)} (html, pdf)")
-    qmd, out_dir, tables_dir = Path(qmd), Path(out_dir), Path(tables_dir)
+    # absolute paths: pandoc and the kernel run from other working directories
+    qmd, out_dir, tables_dir = Path(qmd).resolve(), Path(out_dir).resolve(), Path(tables_dir).resolve()
     if not qmd.exists():
         raise RenderError(f"no such report source: {qmd}")
     used = choose_engine(engine)
@@ -767,6 +798,7 @@ def render_report(
         outputs = render_quarto(work_qmd, out_dir, formats, env)
         versions = {"quarto": _quarto_version()}
     else:
+        env[COLUMNS_ENV] = str(BUILTIN_COLUMNS)
         outputs = render_builtin(work_qmd, out_dir, build, formats, env)
         versions = _tool_versions()
     return RenderResult(used, outputs, build, versions, time.perf_counter() - t0)

@@ -266,3 +266,14 @@ def test_empty_corpus_gets_a_report_that_says_so(tmp_path, capsys):
     assert "Traceback" not in outside_scripts(html) and "Error" not in outside_scripts(html)
     assert "This corpus has no usable article" in pdf_text(tmp_path / "out" / "report.pdf")
     assert pl.read_parquet(tmp_path / "out" / "documents.parquet").height == 0
+
+
+def test_report_command_with_relative_paths(tmp_path, monkeypatch, capsys):
+    """`make report` passes relative folders (build/); pandoc and the kernel run elsewhere."""
+    corpus = Path(__file__).resolve().parent.parent / "data" / "corpus"
+    monkeypatch.chdir(tmp_path)
+    code = cli.main(["report", "--corpus", str(corpus), "--out", "out", "--qmd", str(QMD), "--to", "html",
+                     "--engine", "builtin", "-q"])
+    assert code == 0, capsys.readouterr().err
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "Headline findings" in page and "<svg" not in page[:100]
