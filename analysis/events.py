@@ -85,7 +85,8 @@ def _lexicon(data_dir: str) -> Lexicon:
         takes_model=pl.col("takes_model").str.strip_chars() == "yes",
         keep_person=pl.col("keep_person").str.strip_chars() == "yes",
         subject_first=pl.col("subject_first").str.strip_chars() == "yes",
-        date_kinds=pl.col("date_kinds").str.split("|"),
+        # "scheduled|due>point": the kinds before ">" first; those after only when none of them is found
+        date_kinds=pl.col("date_kinds").str.strip_chars().str.split(">").list.eval(pl.element().str.split("|")),
     )
     rows: list[dict] = []
     for r in actors.iter_rows(named=True):
@@ -554,6 +555,8 @@ def _date(
     kinds = (
         lex.event_types.select("event_type", "date_kinds")
         .explode("date_kinds")
+        .with_columns(tier=pl.int_range(pl.len()).over("event_type"))
+        .explode("date_kinds")
         .rename({"date_kinds": "kind"})
     )
     sp = spans.select(
@@ -582,7 +585,7 @@ def _date(
         .select("mkey", "s_start").unique()
     )
     best = best.join(crossed, on=["mkey", "s_start"], how="anti")
-    best = _first(best, ["mkey"], ["gap", "s_start"]).select("mkey", "s_date", "s_prec", "s_basis")
+    best = _first(best, ["mkey"], ["tier", "gap", "s_start"]).select("mkey", "s_date", "s_prec", "s_basis")
     now = (
         m.join(lex.info.filter(pl.col("kind") == "now"), on="pattern")
         .select(*_KEY)
