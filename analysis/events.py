@@ -799,25 +799,37 @@ def merge_events(mentions: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFram
 
 
 def _link_fulfilment(ev: pl.DataFrame) -> pl.DataFrame:
-    """On each open_release, the open_plan it delivers: same actor and model, promised before or at it."""
+    """On each open_release, the open_plan it delivers: same actor and model, promised before or at it.
+
+    Of the plans reported no later than the release (compared at the coarser of the two precisions),
+    the latest; among plans reported the same day, the smallest id; a plan with no report date only when
+    no dated one qualifies. An as-of join per actor and model, so a story with thousands of releases
+    and plans costs a sort, not their product.
+    """
+    none = pl.lit(None, pl.String)
+    model_key = pl.col("model").fill_null("\x00")
     rel = ev.filter(pl.col("event_type") == "open_release").select(
-        "event_id", "actor", "model", "date", "first_reported"
+        "event_id", "actor", model_key.alias("mk"),
+        # "2025-08" admits a plan reported on any day of August: pad the release's date past every day
+        key=pl.coalesce("date", "first_reported").fill_null("") + "\uffff",
     )
     plans = ev.filter(pl.col("event_type") == "open_plan").select(
-        "actor", "model", p_id="event_id", p_reported="first_reported", p_date="date"
+        "actor", model_key.alias("mk"), p_id="event_id", p_reported="first_reported"
     )
-    j = rel.join(plans, on=["actor", "model"], nulls_equal=True)
-    when = pl.coalesce("date", "first_reported")
-    shared = pl.min_horizontal(when.str.len_chars(), pl.col("p_reported").str.len_chars())
-    ok = (
-        when.is_null()
-        | pl.col("p_reported").is_null()
-        | (pl.col("p_reported").str.slice(0, shared) <= when.str.slice(0, shared))
-    )
+    dated = (plans.filter(pl.col("p_reported").is_not_null())
+             .sort("actor", "mk", "p_reported", "p_id", descending=[False, False, False, True])
+             .unique(["actor", "mk", "p_reported"], keep="last", maintain_order=True)
+             .rename({"p_reported": "key"}))
+    latest = (rel.sort("key")
+              .join_asof(dated.sort("key"), on="key", by=["actor", "mk"], strategy="backward",
+                         check_sortedness=False)
+              .select("event_id", dated_plan="p_id"))
+    undated = (plans.filter(pl.col("p_reported").is_null()).group_by("actor", "mk")
+               .agg(undated_plan=pl.col("p_id").min()))
     link = (
-        j.filter(ok)
-        .sort("event_id", "p_reported", "p_id", descending=[False, True, False], nulls_last=True)
-        .unique("event_id", keep="first", maintain_order=True)
-        .select("event_id", fulfils="p_id")
+        rel.join(latest, on="event_id", how="left")
+        .join(undated, on=["actor", "mk"], how="left")
+        .select("event_id", fulfils=pl.coalesce("dated_plan", "undated_plan", none))
+        .filter(pl.col("fulfils").is_not_null())
     )
     return ev.join(link, on="event_id", how="left")

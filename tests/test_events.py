@@ -225,3 +225,20 @@ def test_merge_links_a_promise_to_its_fulfilment_and_counts_documents():
     assert (rel["n_mentions"], rel["n_documents"], rel["doc_ids"]) == (2, 2, ["b", "c"])
     assert rel["date"] == "2026-02-10" and rel["first_reported"] == "2026-02-10"
     assert rel["fulfils"] == plan["event_id"] and plan["date"] == "2026-02"
+
+
+def test_a_release_fulfils_the_latest_plan_reported_before_it():
+    """Compared at the coarser precision; an undated plan only when no dated one qualifies."""
+    rows = [  # event_id, model, event_type, date, first_reported
+        ("p1", "M", "open_plan", "2025-12", "2025-03-01"),
+        ("p2", "M", "open_plan", None, "2025-06"),
+        ("p3", "M", "open_plan", None, None),
+        ("r1", "M", "open_release", "2025-06-15", "2025-06-16"),  # p2: June admits the 15th
+        ("r2", "M", "open_release", "2025-04", "2025-04-02"),  # p1: p2 comes later
+        ("r3", "M", "open_release", "2025-02", "2025-02-03"),  # only the undated p3
+        ("r4", None, "open_release", "2025-07", "2025-07-01"),  # no plan for a model-less release
+    ]
+    ev = pl.DataFrame([dict(zip(["event_id", "model", "event_type", "date", "first_reported"], r,
+                                strict=True), actor="X") for r in rows])
+    out = dict(events._link_fulfilment(ev).select("event_id", "fulfils").iter_rows())
+    assert out == {"p1": None, "p2": None, "p3": None, "r1": "p2", "r2": "p1", "r3": "p3", "r4": None}
