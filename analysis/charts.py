@@ -319,7 +319,7 @@ def cluster_terms(narratives: pl.DataFrame, *, width: int = 300) -> alt.HConcatC
     return alt.hconcat(bars, terms, spacing=8)
 
 
-def openness_by_actor(events: pl.DataFrame, *, width: int = 360) -> alt.Chart:
+def openness_by_actor(events: pl.DataFrame, *, width: int = 440) -> alt.Chart:
     """How open each actor's models are: events per actor and openness level, models in the tooltip."""
     if events.is_empty():
         return nothing("No events found", width=width)
