@@ -236,6 +236,16 @@ def _candidates(m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
         .filter(pl.col("gap") <= WINDOW_MODEL)
         .with_columns(after=(pl.col("cue_start") > pl.col("m_start")).cast(pl.Int8))
     )
+    # a model named after a cause word ("the delay, blamed on Kimi's strong showing", "التأجيل بسبب
+    # أداء Kimi") is the cause, not what the event is about
+    cause = (m.join(lex.info.filter(pl.col("kind") == "cause").select("pattern"), on="pattern")
+             .select(*_KEY, k_start="start"))
+    crossed = (
+        pairs.select("cue_id", "m_start", "cue_end", *_KEY).join(cause, on=_KEY)
+        .filter(pl.col("k_start").is_between(pl.col("cue_end"), pl.col("m_start")))
+        .select("cue_id", "m_start").unique()
+    )
+    pairs = pairs.join(crossed, on=["cue_id", "m_start"], how="anti")
     pairs = _first(pairs, [*_KEY, "m_start"], ["gap", "after", "cue_start"]).select(
         "cue_id", "model", "owner", "m_start"
     )
