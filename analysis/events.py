@@ -41,7 +41,7 @@ OPENNESS_CUE_PENALTY = 15  # a model prefers a release verb to an adjective like
 AFTER_PENALTY = 60  # for events told of their subject (competition), an actor after the cue is the rival
 PERSON_PENALTY = 30  # a statement prefers the person who makes it to an organisation named beside
 GOVERNS = 8  # characters from a delay word to the release it governs ("تأجيل إصدار")
-_SUBJECT_WORDS = ("شركه", "the company", "company", " ")
+_SUBJECT_WORDS = ("شركه", "the company", "company")
 COORDINATION = 6  # characters between two actors named together ("Google وOpenAI")
 
 _CLAUSE_BREAK = r"[،,;؛:.!?؟–—\"«»()\[\]]| - "
@@ -515,7 +515,8 @@ def _settle(c: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     # only the actor's name (and "the company") still governs.
     gap = pl.col("cue_start") - pl.col("d_end")
     between = (pl.col("text_norm").str.slice(pl.col("d_end"), gap.clip(0))
-               .str.replace_many(list(subject_words), [""] * len(subject_words)).str.strip_chars(" ،,"))
+               .str.replace_many(list(subject_words), [""] * len(subject_words), leftmost=True)
+               .str.replace_all(r"\s+", "").str.strip_chars("،,"))
     held_ids = (
         c.filter(rel)
         .select("row", *_KEY, "actor", "cue_start", "future", "text_norm")

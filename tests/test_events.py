@@ -242,3 +242,14 @@ def test_a_release_fulfils_the_latest_plan_reported_before_it():
                                 strict=True), actor="X") for r in rows])
     out = dict(events._link_fulfilment(ev).select("event_id", "fulfils").iter_rows())
     assert out == {"p1": None, "p2": None, "p3": None, "r1": "p2", "r2": "p1", "r3": "p3", "r4": None}
+
+
+@pytest.mark.parametrize(("sentence", "actor", "model"), [
+    ("أجلت شركة ديب سيك إطلاق نموذجها المفتوح DeepSeek R1 في 12 مارس 2023.", "DeepSeek", "DeepSeek-R1"),
+    ("أجلت شركة Meta Platforms إطلاق نموذجها المفتوح Llama 3 في ديسمبر الماضي.", "Meta", "Llama 3"),
+])
+def test_verb_first_delay_takes_the_model_after_a_multiword_subject(tmp_path, sentence, actor, model):
+    """'Postponed (company X Y) the launch of its model M': the delay is M's, whatever X Y's length."""
+    (tmp_path / "a.txt").write_text(f"تاريخ النشر: 3 أبريل 2023\n\n{sentence}\n", encoding="utf-8")
+    m = pipeline.build_tables([tmp_path], progress=False)["mentions"]
+    assert m.select("actor", "model", "event_type").rows() == [(actor, model, "delay")]
