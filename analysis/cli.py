@@ -13,6 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
+import polars as pl
+
 from analysis import corpus, pipeline, schema
 
 
@@ -36,8 +38,6 @@ def _read_options(a: argparse.Namespace) -> corpus.ReadOptions:
 
 def _summary(tables: dict) -> str:
     """Documents by status, languages and row counts; tables are DataFrames or LazyFrames."""
-    import polars as pl
-
     lazy = {k: v.lazy() for k, v in tables.items()}
 
     def count(name: str, where: pl.Expr | None = None) -> int:
@@ -64,8 +64,6 @@ def cmd_build(a: argparse.Namespace) -> int:
         print(f"openness build: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
     if getattr(a, "batch_docs", None):
-        import polars as pl
-
         paths = pipeline.build_in_batches(a.corpus, a.out, batch_docs=a.batch_docs, options=_read_options(a),
                                           random_state=a.random_state, progress=not a.quiet)
         print(_summary({k: pl.scan_parquet(v) for k, v in paths.items()}))

@@ -41,7 +41,6 @@ OPENNESS_CUE_PENALTY = 15  # a model prefers a release verb to an adjective like
 AFTER_PENALTY = 60  # for events told of their subject (competition), an actor after the cue is the rival
 PERSON_PENALTY = 30  # a statement prefers the person who makes it to an organisation named beside
 GOVERNS = 8  # characters from a delay word to the release it governs ("تأجيل إصدار")
-_SUBJECT_WORDS = ("شركه", "the company", "company")
 COORDINATION = 6  # characters between two actors named together ("Google وOpenAI")
 
 _CLAUSE_BREAK = r"[،,;؛:.!?؟–—\"«»()\[\]]| - "
@@ -201,6 +200,16 @@ def _first(df: pl.DataFrame, by: list[str], order: list[str]) -> pl.DataFrame:
 # --- mentions -------------------------------------------------------------------------------------
 
 
+def _drop_across(
+    pairs: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, kind: str, lo: pl.Expr, hi: pl.Expr, key: list[str]
+) -> pl.DataFrame:
+    """`pairs` without the rows that have a cue of role `kind` between `lo` and `hi` in their sentence."""
+    found = (m.join(lex.info.filter(pl.col("kind") == kind).select("pattern"), on="pattern")
+             .select(*_KEY, k_start="start"))
+    crossed = pairs.join(found, on=_KEY).filter(pl.col("k_start").is_between(lo, hi)).select(key).unique()
+    return pairs.join(crossed, on=key, how="anti")
+
+
 def _candidates(m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     """Cues with the model each is about (or none): one row per (cue, model)."""
     cues = (
@@ -238,14 +247,7 @@ def _candidates(m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     )
     # a model named after a cause word ("the delay, blamed on Kimi's strong showing", "التأجيل بسبب
     # أداء Kimi") is the cause, not what the event is about
-    cause = (m.join(lex.info.filter(pl.col("kind") == "cause").select("pattern"), on="pattern")
-             .select(*_KEY, k_start="start"))
-    crossed = (
-        pairs.select("cue_id", "m_start", "cue_end", *_KEY).join(cause, on=_KEY)
-        .filter(pl.col("k_start").is_between(pl.col("cue_end"), pl.col("m_start")))
-        .select("cue_id", "m_start").unique()
-    )
-    pairs = pairs.join(crossed, on=["cue_id", "m_start"], how="anti")
+    pairs = _drop_across(pairs, m, lex, "cause", pl.col("cue_end"), pl.col("m_start"), ["cue_id", "m_start"])
     pairs = _first(pairs, [*_KEY, "m_start"], ["gap", "after", "cue_start"]).select(
         "cue_id", "model", "owner", "m_start"
     )
@@ -490,8 +492,9 @@ def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
 
 def _settle(c: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     """Releases whose openness the sentence leaves open, delays over releases, one row per mention key."""
-    actors = lex.info.filter(pl.col("kind").is_in(["actor", "actor_ref"]))["pattern"].to_list()
-    subject_words = {w: "" for w in sorted({*actors, *_SUBJECT_WORDS}, key=len, reverse=True)}
+    # longest first: with leftmost matching, "meta platforms" goes whole rather than leaving "platforms"
+    subject_words = sorted(set(lex.info.filter(pl.col("kind").is_in(["actor", "actor_ref", "subject"]))
+                               ["pattern"].to_list()), key=len, reverse=True)
     doc_open = (
         c.filter(
             (pl.col("event_type") == "open_release")
@@ -512,10 +515,10 @@ def _settle(c: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     delayed = c.filter(pl.col("event_type") == "delay").select(*_KEY, "actor", d_end="cue_end")
     rel = pl.col("event_type").is_in(["open_release", "open_plan", "closed_release", "release"])
     # Arabic puts the subject between the verb and its object ("أجلت شركة ميتا إطلاق"): a gap that holds
-    # only the actor's name (and "the company") still governs.
+    # only the actor's name (and words of the role 'subject' in cues.csv, "شركة") still governs.
     gap = pl.col("cue_start") - pl.col("d_end")
     between = (pl.col("text_norm").str.slice(pl.col("d_end"), gap.clip(0))
-               .str.replace_many(list(subject_words), [""] * len(subject_words), leftmost=True)
+               .str.replace_many(subject_words, [""] * len(subject_words), leftmost=True)
                .str.replace_all(r"\s+", "").str.strip_chars("،,"))
     held_ids = (
         c.filter(rel)
@@ -587,15 +590,8 @@ def _date(
     )
     # a contrast word between the date and the cue ("في عام 2019، في حين أن ... ظلت مغلقة") puts the date
     # in another clause: it dates that clause's event, not this one
-    contrast = (m.join(lex.info.filter(pl.col("kind") == "contrast").select("pattern"), on="pattern")
-                .select(*_KEY, k_start="start"))
-    crossed = (
-        best.select("mkey", "s_start", "s_end", "cue_start", "cue_end", *_KEY).join(contrast, on=_KEY)
-        .filter(pl.col("k_start").is_between(pl.min_horizontal("s_end", "cue_end"),
-                                             pl.max_horizontal("s_start", "cue_start")))
-        .select("mkey", "s_start").unique()
-    )
-    best = best.join(crossed, on=["mkey", "s_start"], how="anti")
+    best = _drop_across(best, m, lex, "contrast", pl.min_horizontal("s_end", "cue_end"),
+                        pl.max_horizontal("s_start", "cue_start"), ["mkey", "s_start"])
     best = _first(best, ["mkey"], ["tier", "gap", "s_start"]).select("mkey", "s_date", "s_prec", "s_basis")
     now = (
         m.join(lex.info.filter(pl.col("kind") == "now"), on="pattern")
@@ -703,21 +699,14 @@ def attach_narratives(mentions: pl.DataFrame, narratives: pl.DataFrame) -> pl.Da
 # --- events ---------------------------------------------------------------------------------------
 
 
-def _compatible(a: tuple[str | None, str], b: tuple[str | None, str]) -> bool:
-    """Equal at the coarser of the two precisions; an unknown date agrees with anything."""
-    if a[0] is None or b[0] is None:
-        return True
-    n = min(_PRECISION_LEN.get(a[1], 0), _PRECISION_LEN.get(b[1], 0))
-    return a[0][:n] == b[0][:n]
-
-
 def _clusters(rows: list[dict]) -> list[int]:
     """Cluster ids for the mentions of one (actor, model, event_type): dated ones first, finest first.
 
-    Each mention joins the first cluster whose date agrees with its own at the coarser precision
-    (`_compatible`), else opens a new one. Since mentions come finest first, the coarser precision is
-    always the mention's own, so agreement is one lookup of its date's prefix among the prefixes the
-    clusters' dates registered: linear in the mentions, however many dates a story accumulates.
+    Each mention joins the first cluster whose date agrees with its own at the coarser precision (an
+    unknown date agrees with anything), else opens a new one. Since mentions come finest first, the
+    coarser precision is always the mention's own, so agreement is one lookup of its date's prefix
+    among the prefixes the clusters' dates registered: linear in the mentions, however many dates a
+    story accumulates.
     """
     order = sorted(
         range(len(rows)),

@@ -181,16 +181,12 @@ def _char_grams(words: pl.DataFrame, lo: int, hi: int) -> pl.DataFrame:
     return pl.concat(out)
 
 
-def _csr(rows: pl.Series, cols: pl.Series, vals: np.ndarray | None, shape: tuple[int, int]) -> sp.csr_matrix:
-    data = np.ones(len(rows), dtype=np.float32) if vals is None else vals
+def _incidence(rows: pl.Series, cols: pl.Series, shape: tuple[int, int]) -> sp.csr_matrix:
+    """Counts of each (row, col) pair as a CSR matrix."""
+    data = np.ones(len(rows), dtype=np.float32)
     m = sp.coo_matrix((data, (rows.to_numpy(), cols.to_numpy())), shape=shape).tocsr()
     m.sum_duplicates()
     return m
-
-
-def _l2(m: sp.csr_matrix) -> sp.csr_matrix:
-    """Rows scaled to unit length (a matrix with no columns stays as it is)."""
-    return l2_normalize(m, copy=False) if m.shape[1] else m.tocsr()
 
 
 def _row_ids(m: sp.csr_matrix) -> np.ndarray:
@@ -262,8 +258,8 @@ class NarrativeVectorizer(TransformerMixin, BaseEstimator):
         gram_ids = grams.select("gram").unique().sort("gram").with_row_index("gid")
         grams = grams.join(gram_ids, on="gram")
         t = tok.join(words, left_on="tok", right_on="word")
-        sentence_words = _csr(t["row"], t["wid"], None, (n, words.height))
-        word_grams = _csr(grams["wid"], grams["gid"], None, (words.height, gram_ids.height))
+        sentence_words = _incidence(t["row"], t["wid"], (n, words.height))
+        word_grams = _incidence(grams["wid"], grams["gid"], (words.height, gram_ids.height))
         df = (sentence_words @ word_grams).getnnz(axis=0)
         pairs = gram_ids.with_columns(df=pl.Series(df, dtype=pl.UInt32))
         self.char_vocabulary_ = self._vocab(pairs, "gram", n, self.max_char_features, counted=True)

@@ -136,7 +136,7 @@ def build_in_batches(
     if n_batches == 0:
         tables = {name: schema.empty(s) for name, s in schema.TABLES.items()}
         shutil.rmtree(parts)
-        return {name: p for name, p in schema.write_tables(tables, out).items()}
+        return schema.write_tables(tables, out)
 
     def scan(name: str) -> pl.LazyFrame:
         return pl.scan_parquet([part(name, i) for i in range(n_batches)])
@@ -180,9 +180,7 @@ def build_in_batches(
                 frame = frame.sort("doc_id", "sentence_idx", "actor", "model", "event_type", nulls_last=True)
         frame.sink_parquet(path, compression="zstd", statistics=False)
         if csv:
-            pl.scan_parquet(path).with_columns(
-                pl.col(c).list.join(";") for c, t in schema.TABLES[name].items() if isinstance(t, pl.List)
-            ).sink_csv(out / f"{name}.csv")
+            schema.csv_ready(pl.scan_parquet(path)).sink_csv(out / f"{name}.csv")
         written[name] = path
     shutil.rmtree(parts)
     return written

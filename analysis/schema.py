@@ -66,10 +66,10 @@ def conform(df: pl.DataFrame, schema: dict[str, pl.DataType], *, keep_extra: boo
     return df.select(*cols, *extra)
 
 
-def _csv_ready(df: pl.DataFrame) -> pl.DataFrame:
+def csv_ready(df: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFrame:
     """CSV has no lists: join them with ';' for spreadsheet users."""
     return df.with_columns(
-        pl.col(c).list.join(";") for c, t in df.schema.items() if isinstance(t, pl.List)
+        pl.col(c).list.join(";") for c, t in df.collect_schema().items() if isinstance(t, pl.List)
     )
 
 
@@ -80,7 +80,7 @@ def write_tables(tables: dict[str, pl.DataFrame], out: Path) -> dict[str, Path]:
     for name, df in tables.items():
         path = out / f"{name}.parquet"
         df.write_parquet(path, compression="zstd", statistics=False)
-        _csv_ready(df).write_csv(out / f"{name}.csv")
+        csv_ready(df).write_csv(out / f"{name}.csv")
         written[name] = path
     return written
 

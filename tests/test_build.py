@@ -38,7 +38,6 @@ def test_every_command_has_help():
         assert r.returncode == 0 and "usage: openness" in r.stdout
 
 
-
 def test_batched_build_gives_the_same_tables_row_for_row(fixture_corpus):
     """Batches of 2 documents: duplicates and repeated ids cross batches; every table must still match."""
     sources = [fixture_corpus, CORPUS]
