@@ -30,3 +30,14 @@ def test_pairs_never_straddle_the_split_and_both_languages_are_tested() -> None:
     assert split.group_by("pair").agg(pl.col("split").n_unique())["split"].max() == 1
     test = split.filter(pl.col("split") == "test")
     assert set(test["lang"]) == {"ar", "en"}
+
+
+def test_knowledge_base_gives_every_canonical_actor_a_country() -> None:
+    from analysis import kb, resources
+
+    actors = set(resources.read_vocab("vocab", "actors.csv")["actor"])
+    orgs = kb.organisations()
+    assert actors <= set(orgs["name"])
+    assert orgs["country"].null_count() == 0
+    people = orgs.filter(pl.col("kind") == "person")
+    assert set(people["org"]) <= set(orgs.filter(pl.col("kind") == "org")["name"])
