@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -60,31 +62,197 @@ def _documents(docs: pl.DataFrame) -> pl.DataFrame:
                           schema.DOCUMENTS)
 
 
+def document_stages(docs: pl.DataFrame, log: StageLog | None = None) -> dict[str, pl.DataFrame]:
+    """The stages that look at one document at a time, on a frame from `corpus.read_corpus`.
+
+    Publication dates, sentences, dates in sentences, event mentions: documents, sentences and mentions
+    (narratives not attached yet) in contract form. Every engine runs these stages through this one
+    function, on the whole corpus, a batch or a partition, so a stage added here reaches them all.
+    """
+    def run(name: str, fn: Callable[..., Any], *args: Any) -> Any:
+        return log.run(name, fn, *args) if log is not None else fn(*args)
+
+    docs = run("publication dates", dates.publication_dates, docs)
+    docs, sentences = run("sentences", text.segment, docs)
+    spans = run("dates in sentences", dates.extract_dates, sentences, docs)
+    mentions = run("event mentions", events.extract_mentions, sentences, docs, spans)
+    return {
+        "documents": _documents(docs),
+        "sentences": schema.conform(sentences, schema.SENTENCES),
+        "mentions": schema.conform(mentions, schema.MENTIONS),
+    }
+
+
+def guarded_document_stages(docs: pl.DataFrame, log: StageLog | None = None) -> dict[str, pl.DataFrame]:
+    """`document_stages`, where a document the stages fail on gets status `failed` instead of a crash.
+
+    When the stages raise on a frame, its documents are run again one at a time; those that still
+    raise get a documents row with status `failed` and the error in `note`, and no sentences or
+    mentions. The others come out as they would have: the stages are per document, so the tables are
+    the same as if the failing documents had been left out of the input.
+    """
+    try:
+        return document_stages(docs, log)
+    except Exception:  # any error in a stage must cost one document, not the build
+        if docs.height == 0:
+            raise
+    try:
+        template = document_stages(docs.clear())
+    except Exception:  # a stage that fails even on no documents: the contract's columns only
+        template = {"documents": _documents(docs.clear()), "sentences": schema.empty(schema.SENTENCES),
+                    "mentions": schema.empty(schema.MENTIONS)}
+    pieces = []
+    for i in range(docs.height):
+        one = docs.slice(i, 1)
+        try:
+            pieces.append(document_stages(one))
+        except Exception as exc:  # the error goes into the document's note
+            note = f"the build failed on this document: {type(exc).__name__}: {exc}"
+            failed = _documents(one.with_columns(status=pl.lit("failed"), note=pl.lit(note[:500])))
+            pieces.append({"documents": failed})
+    return {
+        name: pl.concat([_like(p[name], frame) for p in pieces if name in p] or [frame], how="vertical")
+        for name, frame in template.items()
+    }
+
+
+def _like(df: pl.DataFrame, template: pl.DataFrame) -> pl.DataFrame:
+    """`df` with exactly the columns and types of `template` (missing ones as nulls)."""
+    return df.select(
+        (pl.col(c) if c in df.columns else pl.lit(None)).cast(t).alias(c) for c, t in template.schema.items()
+    )
+
+
 def build_from_documents(
     docs: pl.DataFrame, *, random_state: int = 0, progress: bool = False
 ) -> dict[str, pl.DataFrame]:
     """Run the stages after reading, on a frame from `corpus.read_corpus`."""
     log = StageLog(progress and docs.height >= corpus.PROGRESS_MIN_FILES)
-    docs = log.run("publication dates", dates.publication_dates, docs)
-    docs, sentences = log.run("sentences", text.segment, docs)
-    spans = log.run("dates in sentences", dates.extract_dates, sentences, docs)
-    mentions = log.run("event mentions", events.extract_mentions, sentences, docs, spans)
+    tables = guarded_document_stages(docs, log)
+    sentences = tables["sentences"]
     narr = log.run("narratives", narratives.narratives_table, sentences, random_state=random_state)
-    mentions = events.attach_narratives(mentions, narr)
-    evts = log.run("events", events.merge_events, mentions, docs)
+    mentions = events.attach_narratives(tables["mentions"], narr)
+    evts = log.run("events", events.merge_events, mentions, tables["documents"])
     return {
-        "documents": _documents(docs),
-        "sentences": schema.conform(sentences, schema.SENTENCES),
+        "documents": tables["documents"],
+        "sentences": sentences,
         "mentions": schema.conform(mentions, schema.MENTIONS),
         "events": schema.conform(evts, schema.EVENTS),
         "narratives": schema.conform(narr, schema.NARRATIVES),
     }
 
 
-# --- a corpus larger than memory ---------------------------------------------------------------------
+# --- a corpus larger than memory: the build in partitions ---------------------------------------------
+#
+# The steps below are the partitioned build, each a function of the partition's number and the folder
+# of parts. `build_in_batches` runs them one after the other; `analysis.distributed` runs the same
+# functions as Dask tasks on a cluster. Each writes its parts under the same names with the same bytes
+# whenever it runs, so a step run twice (a task recomputed after a worker was lost) is harmless.
 
 _MERGE_COLUMNS = ("mention_id", "doc_id", "actor", "model", "event_type", "status", "openness", "date",
                   "date_precision")
+MENTIONS_ORDER = ("doc_id", "sentence_idx", "actor", "model", "event_type")
+
+
+class Parts:
+    """The folder of intermediate tables of a partitioned build: `<root>/<name>_<i>.parquet`."""
+
+    def __init__(self, root: Path, n: int = 0) -> None:
+        self.root, self.n = Path(root), n
+
+    def path(self, name: str, i: int) -> Path:
+        return self.root / f"{name}_{i:06d}.parquet"
+
+    def write(self, df: pl.DataFrame, name: str, i: int) -> None:
+        """Write one part whole or not at all (a temporary name, then an atomic rename)."""
+        write_parquet_atomic(df, self.path(name, i))
+
+    def read(self, name: str, i: int, columns: Sequence[str] | None = None) -> pl.DataFrame:
+        return pl.read_parquet(self.path(name, i), columns=list(columns) if columns else None)
+
+    def scan(self, name: str) -> pl.LazyFrame:
+        return pl.scan_parquet([self.path(name, i) for i in range(self.n)])
+
+
+def write_parquet_atomic(df: pl.DataFrame, path: Path) -> None:
+    """Parquet as the build writes it (zstd, no statistics: same frame, same bytes), atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    df.write_parquet(tmp, compression="zstd", statistics=False)
+    os.replace(tmp, path)
+
+
+def stage_partition(docs: pl.DataFrame, parts: Parts, i: int) -> tuple[int, int]:
+    """Step 1: the per-document stages of partition `i`; returns its (documents, sentences)."""
+    tables = guarded_document_stages(docs)
+    parts.write(tables["documents"], "documents", i)
+    parts.write(tables["sentences"], "sentences", i)
+    parts.write(tables["mentions"], "mentions_raw", i)
+    return tables["documents"].height, tables["sentences"].height
+
+
+def fit_narratives(parts: Parts, n_sentences: int, random_state: int) -> narratives.NarrativeClusterer | None:
+    """Step 2a: the narrative model fitted on the unbatched build's seeded sample of sentences."""
+    if not n_sentences:
+        return None
+    est = narratives.NarrativeClusterer(random_state=random_state)
+    idx = pl.Series(est.sample_indices(n_sentences), dtype=pl.UInt32)
+    sample = (parts.scan("sentences").select("text_norm").with_row_index("i")
+              .filter(pl.col("i").is_in(idx.implode())).collect()["text_norm"])
+    return est.fit_sample(sample)
+
+
+def assign_partition(est: narratives.NarrativeClusterer, parts: Parts, i: int) -> pl.DataFrame:
+    """Step 2b: clusters and seed hits of partition `i`; returns its cluster counts (small)."""
+    sentences = parts.read("sentences", i, ["doc_id", "sentence_idx", "text_norm"])
+    assigned = narratives.assignments(sentences, *est.score_samples(sentences["text_norm"]))
+    hits = narratives.seed_hits(sentences)
+    parts.write(assigned, "assigned", i)
+    parts.write(hits, "hits", i)
+    return narratives.cluster_counts(assigned, hits)
+
+
+def name_clusters(counts: Sequence[pl.DataFrame]) -> pl.DataFrame:
+    """Step 2c: clusters named from the counts summed over all partitions, as the whole corpus names them."""
+    return narratives.name_clusters(pl.concat(list(counts)))
+
+
+def finish_partition(
+    est: narratives.NarrativeClusterer | None, named: pl.DataFrame | None, parts: Parts, i: int
+) -> None:
+    """Step 2d: the narratives of partition `i`, attached to its mentions."""
+    mentions = parts.read("mentions_raw", i)
+    if est is not None and named is not None:
+        narr = narratives.finish_table(parts.read("assigned", i), parts.read("hits", i), named, est)
+        mentions = events.attach_narratives(mentions, narr)
+    else:
+        narr = schema.empty(schema.NARRATIVES)
+    parts.write(schema.conform(narr, schema.NARRATIVES), "narratives", i)
+    parts.write(schema.conform(mentions, schema.MENTIONS), "mentions", i)
+
+
+def merge_events(parts: Parts) -> pl.DataFrame:
+    """Step 3a: events merged from the mentions' key columns of every partition."""
+    merge_input = parts.scan("mentions").select(*_MERGE_COLUMNS).collect()
+    published = parts.scan("documents").select("doc_id", "published").collect()
+    return schema.conform(events.merge_events(merge_input, published), schema.EVENTS)
+
+
+def write_table(name: str, parts: Parts, out: Path, *, csv: bool = True,
+                frame: pl.DataFrame | None = None) -> Path:
+    """Step 3b: one table streamed from its parts (or `frame`) into `out/<name>.parquet` and `.csv`."""
+    path = out / f"{name}.parquet"
+    lazy = frame.lazy() if frame is not None else parts.scan(name)
+    if name == "mentions" and frame is None:
+        lazy = lazy.sort(*MENTIONS_ORDER, nulls_last=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    lazy.sink_parquet(tmp, compression="zstd", statistics=False)
+    os.replace(tmp, path)
+    if csv:
+        tmp_csv = tmp.with_suffix(".csv.tmp")
+        schema.csv_ready(pl.scan_parquet(path)).sink_csv(tmp_csv)
+        os.replace(tmp_csv, out / f"{name}.csv")
+    return path
 
 
 def build_in_batches(
@@ -111,76 +279,26 @@ def build_in_batches(
     Same corpus, same tables as `build_from_documents`, row for row. Returns the Parquet paths.
     """
     out.mkdir(parents=True, exist_ok=True)
-    parts = out / ".parts"
-    shutil.rmtree(parts, ignore_errors=True)
-    parts.mkdir()
+    parts = Parts(out / ".parts")
+    shutil.rmtree(parts.root, ignore_errors=True)
+    parts.root.mkdir()
     log = StageLog(progress)
 
-    def part(name: str, i: int) -> Path:
-        return parts / f"{name}_{i:06d}.parquet"
-
-    def write(df: pl.DataFrame, name: str, i: int) -> None:
-        df.write_parquet(part(name, i), compression="zstd", statistics=False)
-
-    n_batches, n_sentences = 0, 0
+    n_sentences = 0
     batches = corpus.iter_corpus(sources, options=options, batch_docs=batch_docs, progress=progress)
     for i, docs in enumerate(batches):
-        docs = dates.publication_dates(docs)
-        docs, sentences = text.segment(docs)
-        spans = dates.extract_dates(sentences, docs)
-        mentions = events.extract_mentions(sentences, docs, spans)
-        write(_documents(docs), "documents", i)
-        write(schema.conform(sentences, schema.SENTENCES), "sentences", i)
-        write(schema.conform(mentions, schema.MENTIONS), "mentions_raw", i)
-        n_batches, n_sentences = i + 1, n_sentences + sentences.height
-    if n_batches == 0:
+        n_sentences += stage_partition(docs, parts, i)[1]
+        parts.n = i + 1
+    if parts.n == 0:
         tables = {name: schema.empty(s) for name, s in schema.TABLES.items()}
-        shutil.rmtree(parts)
+        shutil.rmtree(parts.root)
         return schema.write_tables(tables, out)
-
-    def scan(name: str) -> pl.LazyFrame:
-        return pl.scan_parquet([part(name, i) for i in range(n_batches)])
-
-    est = narratives.NarrativeClusterer(random_state=random_state)
-    if n_sentences:
-        idx = pl.Series(est.sample_indices(n_sentences), dtype=pl.UInt32)
-        sample = (scan("sentences").select("text_norm").with_row_index("i")
-                  .filter(pl.col("i").is_in(idx.implode())).collect()["text_norm"])
-        log.run("narrative model", est.fit_sample, sample)
-        counts = []
-        for i in range(n_batches):
-            sentences = pl.read_parquet(part("sentences", i), columns=["doc_id", "sentence_idx", "text_norm"])
-            assigned = narratives.assignments(sentences, *est.score_samples(sentences["text_norm"]))
-            hits = narratives.seed_hits(sentences)
-            write(assigned, "assigned", i)
-            write(hits, "hits", i)
-            counts.append(narratives.cluster_counts(assigned, hits))
-        named = narratives.name_clusters(pl.concat(counts))
-    for i in range(n_batches):
-        mentions = pl.read_parquet(part("mentions_raw", i))
-        if n_sentences:
-            assigned, hits = pl.read_parquet(part("assigned", i)), pl.read_parquet(part("hits", i))
-            narr = narratives.finish_table(assigned, hits, named, est)
-            mentions = events.attach_narratives(mentions, narr)
-        else:
-            narr = schema.empty(schema.NARRATIVES)
-        write(schema.conform(narr, schema.NARRATIVES), "narratives", i)
-        write(schema.conform(mentions, schema.MENTIONS), "mentions", i)
-    merge_input = scan("mentions").select(*_MERGE_COLUMNS).collect()
-    published = scan("documents").select("doc_id", "published").collect()
-    evts = log.run("events", events.merge_events, merge_input, published)
-    written = {}
-    for name in schema.TABLES:
-        path = out / f"{name}.parquet"
-        if name == "events":
-            frame = schema.conform(evts, schema.EVENTS).lazy()
-        else:
-            frame = scan(name)
-            if name == "mentions":
-                frame = frame.sort("doc_id", "sentence_idx", "actor", "model", "event_type", nulls_last=True)
-        frame.sink_parquet(path, compression="zstd", statistics=False)
-        if csv:
-            schema.csv_ready(pl.scan_parquet(path)).sink_csv(out / f"{name}.csv")
-        written[name] = path
-    shutil.rmtree(parts)
+    est = log.run("narrative model", fit_narratives, parts, n_sentences, random_state)
+    named = name_clusters([assign_partition(est, parts, i) for i in range(parts.n)]) if est else None
+    for i in range(parts.n):
+        finish_partition(est, named, parts, i)
+    evts = log.run("events", merge_events, parts)
+    written = {name: write_table(name, parts, out, csv=csv, frame=evts if name == "events" else None)
+               for name in schema.TABLES}
+    shutil.rmtree(parts.root)
     return written

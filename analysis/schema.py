@@ -41,7 +41,8 @@ TABLES: dict[str, dict[str, pl.DataType]] = {
     "events": EVENTS, "narratives": NARRATIVES,
 }
 
-STATUSES = ("ok", "empty", "undecodable", "duplicate", "too_large", "not_text")
+# `failed`: the build's stages raised on this document (the error in `note`); the rest of the corpus is built.
+STATUSES = ("ok", "empty", "undecodable", "duplicate", "too_large", "not_text", "failed")
 PRECISIONS = ("year", "month", "day", "unknown")
 EVENT_TYPES = ("open_release", "open_plan", "delay", "closed_release", "incident",
                "licence_restriction", "statement", "competition", "talent")
