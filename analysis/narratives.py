@@ -45,6 +45,7 @@ from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.preprocessing import normalize as l2_normalize
 from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
 
 from analysis import resources, schema, text
 
@@ -393,8 +394,15 @@ class NarrativeClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         """Learn from the sample `fit` would draw, without assigning the corpus.
 
         For a corpus read in batches: draw `sample_indices(n)`, gather those sentences, call this,
-        then `score_samples` batch by batch. `labels_` and `scores_` are not set.
+        then `score_samples` batch by batch. `labels_` and `scores_` are not set. k-means runs on one
+        OpenMP thread: its sums are reduced in an order that depends on the thread count, so on more
+        threads the centres (and scores) would differ in the sixth decimal from one machine, or one
+        Dask worker, to another.
         """
+        with threadpool_limits(limits=1, user_api="openmp"):
+            return self._fit_sample(sample)
+
+    def _fit_sample(self, sample: Any) -> NarrativeClusterer:
         sample = _as_series(sample)
         self.fit_sample_size_ = len(sample)
         self.vectorizer_ = clone(self.vectorizer) if self.vectorizer is not None else NarrativeVectorizer()
