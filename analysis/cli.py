@@ -3,6 +3,7 @@
 Every command has --help. Typical use:
 
   openness build data/corpus --out build      # the five tables, as Parquet and CSV
+  openness build corpus/ --engine dask --scheduler tcp://host:8786   # the same build on a Dask cluster
   openness report --corpus data/corpus        # tables + build/report.html + build/report.pdf
   openness bench --docs 1000                  # speed and memory against the floor
 """
@@ -58,11 +59,45 @@ def _summary(tables: dict) -> str:
     )
 
 
+def _engine_problem(a: argparse.Namespace, engine: str) -> str | None:
+    """Options that do not go together, in words; None when they do."""
+    dask_only = [f"--{n.replace('_', '-')}" for n in ("scheduler", "workers", "partition_docs")
+                 if getattr(a, n, None) is not None]
+    if engine != "dask" and dask_only:
+        return f"{', '.join(dask_only)} only with --engine dask"
+    if engine == "dask" and getattr(a, "batch_docs", None):
+        return "--batch-docs is for the local engine; with --engine dask use --partition-docs"
+    if engine == "dask" and a.scheduler and a.workers:
+        return "--scheduler and --workers: give one (--workers starts a cluster on this machine)"
+    for name in ("workers", "partition_docs"):
+        if (getattr(a, name, None) or 1) < 1:
+            return f"--{name.replace('_', '-')} must be at least 1"
+    return None
+
+
 def cmd_build(a: argparse.Namespace) -> int:
     missing = [str(c) for c in a.corpus if not Path(c).exists()]
     if missing:
         print(f"openness build: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
+    engine = getattr(a, "build_engine", "local")
+    if problem := _engine_problem(a, engine):
+        print(f"openness build: {problem}", file=sys.stderr)
+        return 2
+    if engine == "dask":
+        from analysis import distributed
+
+        try:
+            paths = distributed.build_on_dask(
+                a.corpus, a.out, scheduler=a.scheduler, workers=a.workers,
+                partition_docs=a.partition_docs or distributed.PARTITION_DOCS, options=_read_options(a),
+                random_state=a.random_state, progress=not a.quiet)
+        except distributed.EngineError as e:
+            print(f"openness build: {e}", file=sys.stderr)
+            return 2
+        print(_summary({k: pl.scan_parquet(v) for k, v in paths.items()}))
+        print(f"tables written to {a.out}/ (Parquet and CSV; partitioned Parquet in {a.out}/partitioned/)")
+        return 0
     if getattr(a, "batch_docs", None):
         paths = pipeline.build_in_batches(a.corpus, a.out, batch_docs=a.batch_docs, options=_read_options(a),
                                           random_state=a.random_state, progress=not a.quiet)
@@ -119,6 +154,19 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--batch-docs", type=int, metavar="N",
                    help="for a corpus larger than memory: run the stages N documents at a time, spilling "
                    "to OUT/.parts and streaming the tables to OUT (same tables as without it)")
+    g = b.add_argument_group("past one machine (needs the optional extra: pip install 'openness-news[dask]')")
+    g.add_argument("--engine", dest="build_engine", choices=["local", "dask"], default="local",
+                   help="local: this process (default); dask: the per-document stages as partitions on a "
+                   "Dask cluster, same tables")
+    g.add_argument("--scheduler", metavar="ADDRESS",
+                   help="with --engine dask: the scheduler to use, e.g. tcp://host:8786 (default: "
+                   "DASK_SCHEDULER_ADDRESS, else a cluster on this machine)")
+    g.add_argument("--workers", type=int, metavar="N",
+                   help="with --engine dask and no --scheduler: N worker processes on this machine "
+                   "(default: one per core)")
+    g.add_argument("--partition-docs", type=int, metavar="N",
+                   help="with --engine dask: documents per partition, one task each (default: 1000; "
+                   "a table of records is one partition)")
     _add_read_options(b)
     b.set_defaults(func=cmd_build)
 

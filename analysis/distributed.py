@@ -212,8 +212,6 @@ def build_on_dask(
 def _run(client: Any, files: list[tuple[Path, Path]], out: Path, parts: pipeline.Parts,
          partition_docs: int, options: corpus.ReadOptions, random_state: int, progress: bool,
          csv: bool) -> dict[str, Path]:
-    from distributed import wait
-
     build = uuid.uuid4().hex[:8]  # task keys unique to this build: nothing is reused from another
 
     def submit(fn: Any, *args: Any, key: str, **kwargs: Any) -> Any:
@@ -261,8 +259,7 @@ def _run(client: Any, files: list[tuple[Path, Path]], out: Path, parts: pipeline
     named_f = client.scatter(named) if named is not None else None
     finished = [submit(pipeline.finish_partition, est, named_f, parts, i, key=f"finish-{i}")
                 for i in range(parts.n)]
-    log.run("narratives", wait, finished)
-    _raise_first(finished)
+    log.run("narratives", client.gather, finished)  # waits, and raises a task's own error
     del finished, est
 
     evts = submit(pipeline.merge_events, parts, key="events")
@@ -270,16 +267,11 @@ def _run(client: Any, files: list[tuple[Path, Path]], out: Path, parts: pipeline
                            frame=evts if name == "events" else None, key=f"write-{name}")
               for name in schema.TABLES}
     published = [submit(publish_events, evts, out, key="publish-events")]
-    log.run("events and tables", wait, [*tables.values(), *published])
-    written = {name: Path(fut.result()) for name, fut in tables.items()}
+    written = dict(zip(tables, map(Path, log.run("events and tables", client.gather, list(tables.values()))),
+                       strict=True))
+    client.gather(published)
     published += [submit(publish_partition, parts, i, out, key=f"publish-{i}") for i in range(parts.n)]
-    log.run("partitioned tables", wait, published)
-    _raise_first(published)
+    log.run("partitioned tables", client.gather, published)
     shutil.rmtree(parts.root)
     return written
 
-
-def _raise_first(futures: Sequence[Any]) -> None:
-    for fut in futures:
-        if fut.status == "error":
-            fut.result()  # raises the task's own exception
