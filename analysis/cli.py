@@ -192,6 +192,12 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
     k.add_argument("--seed", type=int, default=0, help="generator seed (default: 0)")
     k.add_argument("--bertopic", action="store_true", help="also time BERTopic (needs the bench group)")
+    k.add_argument("--dask-workers", type=int, nargs="+", metavar="N",
+                   help="also build each size with --engine dask on N local workers (e.g. 1 2), against "
+                   "the local engine (needs the dask extra); writes build/bench_dask.json")
+    k.add_argument("--dask-only", action="store_true", help="with --dask-workers: only compare the engines")
+    k.add_argument("--partition-docs", type=int, default=1000,
+                   help="with --dask-workers: documents per partition (default: %(default)s)")
     k.set_defaults(func=cmd_bench)
     return p
 

@@ -316,6 +316,168 @@ def measure_batched(
     return out
 
 
+# --- past one machine: the Dask engine against the local one ---------------------------------------
+
+DASK_PARTITION_DOCS = 1000
+
+
+def _maxrss_mb() -> float:
+    """Peak resident memory of the calling process since it started (getrusage), in MB."""
+    ru = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return ru / (1024 * 1024) if sys.platform == "darwin" else ru / 1024
+
+
+def measure_engine(root: Path, engine: str, *, workers: int = 1, partition_docs: int = DASK_PARTITION_DOCS,
+                   random_state: int = 0) -> dict[str, Any]:
+    """One build of `root/files` into `root/engine_<engine>/`, in this (fresh) process.
+
+    `local`: the default engine (`openness build`), tables in memory then written; `batched`: the local
+    engine with `--batch-docs partition_docs` (the algorithm the Dask engine distributes); `dask`: a
+    LocalCluster of `workers` single-threaded worker processes, started first (timed apart). Peak memory
+    is VmHWM for this process; with Dask, also each worker's and the scheduler's (getrusage, from
+    `client.run` and `client.run_on_scheduler`). The Dask tables are compared with the local ones,
+    which must have been built before, after the peaks are read.
+    """
+    from analysis import pipeline, schema
+
+    files = root / "files"
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    res: dict[str, Any] = {"docs": manifest["docs"], "mb": manifest["mb"], "engine": engine}
+    if engine == "local":
+        t = time.perf_counter()
+        tables = pipeline.build_tables([files], random_state=random_state, progress=False)
+        schema.write_tables(tables, root / "engine_local")
+        res.update(wall_s=round(time.perf_counter() - t, 3), peak_rss_mb=round(peak_rss_mb(), 1))
+        return res
+    if engine == "batched":
+        t = time.perf_counter()
+        pipeline.build_in_batches([files], root / "engine_batched", batch_docs=partition_docs,
+                                  random_state=random_state, progress=False)
+        res.update(wall_s=round(time.perf_counter() - t, 3), peak_rss_mb=round(peak_rss_mb(), 1),
+                   partition_docs=partition_docs)
+        return res
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    from analysis import distributed
+
+    t = time.perf_counter()
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        start = time.perf_counter() - t
+        dest = root / f"engine_dask{workers}"
+        t = time.perf_counter()
+        paths = distributed.build_on_dask([files], dest, client=client, partition_docs=partition_docs,
+                                          random_state=random_state, progress=False)
+        wall = time.perf_counter() - t
+        worker_peaks = client.run(_maxrss_mb)
+        scheduler_peak = client.run_on_scheduler(_maxrss_mb)
+    res.update(workers=workers, partition_docs=partition_docs, wall_s=round(wall, 3),
+               cluster_start_s=round(start, 3), client_peak_rss_mb=round(peak_rss_mb(), 1),
+               scheduler_peak_rss_mb=round(scheduler_peak, 1),
+               worker_peak_rss_mb=[round(v, 1) for _, v in sorted(worker_peaks.items())],
+               scheduler_in_client=True)
+    local = root / "engine_local"
+    res["same_tables"] = {name: pl.read_parquet(path).equals(pl.read_parquet(local / f"{name}.parquet"))
+                          for name, path in paths.items()}
+    return res
+
+
+def _engine_in_child(root: Path, engine: str, workers: int, partition_docs: int,
+                     random_state: int) -> dict[str, Any]:
+    res = root / f"result_{engine}{workers if engine == 'dask' else ''}.json"
+    res.unlink(missing_ok=True)
+    cmd = [sys.executable, "-m", "benchmarks.run", "--measure-engine", engine, "--measure", str(root),
+           "--result", str(res), "--workers", str(workers), "--partition-docs", str(partition_docs),
+           "--random-state", str(random_state)]
+    path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    proc = subprocess.run(cmd, cwd=REPO, env={**os.environ, "PYTHONPATH": path}, check=False)
+    if proc.returncode != 0 or not res.exists():
+        raise RuntimeError(f"measuring the {engine} engine on {root} failed (exit {proc.returncode})")
+    return json.loads(res.read_text(encoding="utf-8"))
+
+
+def run_engines(args: argparse.Namespace, out: Path, seed: int) -> list[dict[str, Any]]:
+    """`--dask-workers N...`: per size, the local engine, the batched one and Dask with N workers.
+
+    Each build runs in a fresh process, from the same files; figures to OUT/bench_dask.json and
+    OUT/bench_dask.md, with wall time and peak memory as ratios to the local engine's.
+    """
+    partition_docs = int(getattr(args, "partition_docs", None) or DASK_PARTITION_DOCS)
+    random_state = int(getattr(args, "random_state", 0))
+    results = []
+    for n in args.docs:
+        if n > generate.CHUNK:
+            print(f"{n:,} articles: the Dask comparison builds the local engine in memory too; "
+                  f"skipped above {generate.CHUNK:,}", file=sys.stderr)
+            continue
+        root = out / "bench" / f"corpus_{n}_seed{seed}"
+        generate.ensure_corpus(root, n, seed, files=True)
+        local = _engine_in_child(root, "local", 1, partition_docs, random_state)
+        batched = _engine_in_child(root, "batched", 1, partition_docs, random_state)
+        dask = [_engine_in_child(root, "dask", w, partition_docs, random_state) for w in args.dask_workers]
+        row = {"docs": n, "mb": local["mb"], "local": local, "batched": batched, "dask": dask}
+        results.append(row)
+        print(format_engines(row), flush=True)
+    (out / "bench_dask.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    (out / "bench_dask.md").write_text(engines_markdown(results), encoding="utf-8")
+    return results
+
+
+def _workers(d: dict[str, Any]) -> str:
+    return f"{d['workers']} worker" + ("s" if d["workers"] > 1 else "")
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}x" if b else "n/a"
+
+
+def format_engines(row: dict[str, Any]) -> str:
+    """One size: each engine's wall time and peak memory, and their ratios to the local engine."""
+    loc, bat = row["local"], row["batched"]
+    lines = [f"\n{row['docs']:,} articles ({row['mb']:.0f} MB) from files, engines:",
+             f"  local:   {loc['wall_s']:.1f} s, peak {loc['peak_rss_mb']:.0f} MB",
+             f"  batched ({bat['partition_docs']:,} per batch): {bat['wall_s']:.1f} s "
+             f"({_ratio(bat['wall_s'], loc['wall_s'])}), peak {bat['peak_rss_mb']:.0f} MB "
+             f"({_ratio(bat['peak_rss_mb'], loc['peak_rss_mb'])})"]
+    for d in row["dask"]:
+        same = all(d["same_tables"].values())
+        peaks = ", ".join(f"{p:.0f}" for p in d["worker_peak_rss_mb"])
+        lines.append(
+            f"  dask, {_workers(d)} ({d['partition_docs']:,} per partition): "
+            f"{d['wall_s']:.1f} s ({_ratio(d['wall_s'], loc['wall_s'])} the local engine; cluster start "
+            f"{d['cluster_start_s']:.1f} s more), scheduler+client peak {d['scheduler_peak_rss_mb']:.0f} MB "
+            f"({_ratio(d['scheduler_peak_rss_mb'], loc['peak_rss_mb'])}), worker peaks {peaks} MB "
+            f"({_ratio(max(d['worker_peak_rss_mb']), loc['peak_rss_mb'])} for the largest); "
+            f"same tables as local: {'yes, all five' if same else d['same_tables']}")
+    return "\n".join(lines)
+
+
+def engines_markdown(results: list[dict[str, Any]]) -> str:
+    """The engines' figures as one Markdown table."""
+    rows = ["| articles | engine | wall | x local | peak memory | x local | same tables |",
+            "|---:|---|---:|---:|---:|---:|---|"]
+    for r in results:
+        loc, bat = r["local"], r["batched"]
+        rows.append(f"| {r['docs']:,} | local | {loc['wall_s']:.1f} s | 1.00x | {loc['peak_rss_mb']:,.0f} MB "
+                    "| 1.00x | (reference) |")
+        rows.append(f"| {r['docs']:,} | local, --batch-docs {bat['partition_docs']:,} | "
+                    f"{bat['wall_s']:.1f} s | "
+                    f"{_ratio(bat['wall_s'], loc['wall_s'])} | {bat['peak_rss_mb']:,.0f} MB | "
+                    f"{_ratio(bat['peak_rss_mb'], loc['peak_rss_mb'])} | |")
+        for d in r["dask"]:
+            same = "yes" if all(d["same_tables"].values()) else "NO"
+            peaks = " / ".join(f"{p:,.0f}" for p in d["worker_peak_rss_mb"])
+            rows.append(
+                f"| {r['docs']:,} | dask, {_workers(d)} | {d['wall_s']:.1f} s "
+                f"(+{d['cluster_start_s']:.1f} s start) | {_ratio(d['wall_s'], loc['wall_s'])} | "
+                f"scheduler {d['scheduler_peak_rss_mb']:,.0f} MB, workers {peaks} MB | "
+                f"{_ratio(d['scheduler_peak_rss_mb'], loc['peak_rss_mb'])}, "
+                f"{_ratio(max(d['worker_peak_rss_mb']), loc['peak_rss_mb'])} | {same} |")
+    return "\n".join(rows) + "\n"
+
+
 # --- the command ----------------------------------------------------------------------------------------
 
 def _measure_in_child(root: Path, bertopic: bool, random_state: int) -> dict[str, Any]:
@@ -557,6 +719,9 @@ def main(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     if getattr(args, "batch_docs", None):
         return _run_batched(args, out, seed)
+    dask_workers = getattr(args, "dask_workers", None)
+    if getattr(args, "dask_only", False) and dask_workers:
+        return 0 if run_engines(args, out, seed) else 2
     results = []
     for n in args.docs:
         if n > generate.CHUNK:
@@ -590,6 +755,8 @@ def main(args: argparse.Namespace) -> int:
         written += save_chart(results, out)
     except Exception as exc:  # the figures matter more than the picture
         print(f"chart not drawn: {exc}", file=sys.stderr)
+    if dask_workers and run_engines(args, out, seed):
+        written += [out / "bench_dask.json", out / "bench_dask.md"]
     print("\nwritten: " + ", ".join(map(str, written)))
     return 0
 
@@ -607,6 +774,14 @@ def build_parser() -> argparse.ArgumentParser:
                    "(a corpus larger than memory); writes OUT/bench_batched.json")
     p.add_argument("--compare", action="store_true", help="with --batch-docs: also build unbatched and "
                    "compare the tables row for row")
+    p.add_argument("--dask-workers", type=int, nargs="+", metavar="N",
+                   help="also build each size with the Dask engine on N local workers (e.g. 1 2), beside "
+                   "the local engine; writes OUT/bench_dask.json")
+    p.add_argument("--dask-only", action="store_true", help="with --dask-workers: only the engines")
+    p.add_argument("--partition-docs", type=int, default=DASK_PARTITION_DOCS,
+                   help="documents per Dask partition and per local batch (default: %(default)s)")
+    p.add_argument("--measure-engine", choices=["local", "batched", "dask"], help=argparse.SUPPRESS)
+    p.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
     p.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--measure-batched", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--result", type=Path, help=argparse.SUPPRESS)
@@ -618,6 +793,11 @@ def cli(argv: list[str] | None = None) -> int:
     if a.measure_batched:
         result = measure_batched(a.measure_batched, a.batch_docs, compare=a.compare,
                                  random_state=a.random_state)
+        a.result.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+        return 0
+    if a.measure_engine:
+        result = measure_engine(a.measure, a.measure_engine, workers=a.workers,
+                                partition_docs=a.partition_docs, random_state=a.random_state)
         a.result.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
         return 0
     if a.measure:
