@@ -236,11 +236,14 @@ def _pick(columns: Iterable[str], wanted: str | None, kind: str) -> str | None:
     return next((c for c in _DEFAULT_COLUMNS[kind] if c in cols), None)
 
 
-def _read_table(f: Path) -> pl.DataFrame:
-    """All columns as strings; JSON lines one by one so a broken line costs one record, not the file."""
+def _read_table(f: Path, records: tuple[int, int] | None = None) -> pl.DataFrame:
+    """All columns as strings; JSON lines one by one so a broken line costs one record, not the file.
+
+    `records` (Parquet only): (first record, how many), for a table read in ranges.
+    """
     suffix = f.suffix.lower()
     if suffix == ".parquet":
-        df = pl.read_parquet(f)
+        df = pl.scan_parquet(f).slice(*records).collect() if records else pl.read_parquet(f)
     elif suffix == ".json":
         df = pl.read_json(f)
     elif suffix == ".csv":
@@ -265,11 +268,14 @@ def _read_table(f: Path) -> pl.DataFrame:
     return df.select(pl.all().cast(pl.String)) if df.width else df
 
 
-def _table_rows(root: Path, f: Path, options: ReadOptions) -> pl.DataFrame:
+def _table_rows(
+    root: Path, f: Path, options: ReadOptions, records: tuple[int, int] | None = None
+) -> pl.DataFrame:
+    """One row per record; `records`: only that range of a Parquet table (numbers stay the table's)."""
     rel = f.relative_to(root).as_posix()
     one = {**dict.fromkeys(FRAME_SCHEMA), "doc_id": f.stem, "path": rel}
     try:
-        df = _read_table(f)
+        df = _read_table(f, records)
     except Exception as exc:  # any reader error must become a row, not a crash
         return pl.DataFrame([{**one, "status": "undecodable", "note": f"unreadable table: {exc}"}],
                             schema=FRAME_SCHEMA)
@@ -284,7 +290,7 @@ def _table_rows(root: Path, f: Path, options: ReadOptions) -> pl.DataFrame:
     col = {k: _pick(df.columns, getattr(options, f"{k}_column"), k) for k in ("date", "source", "title")}
     broken = pl.col("__broken__") if "__broken__" in df.columns else pl.lit(None, pl.String)
     text = pl.col(text_col)
-    rows = df.with_row_index("_row").select(
+    rows = df.with_row_index("_row", offset=records[0] if records else 0).select(
         doc_id=(pl.col(id_col) if id_col else pl.lit(None, pl.String)).fill_null(
             pl.lit(f"{f.stem}#") + pl.col("_row").cast(pl.String)),
         path=pl.lit(f"{rel}#") + pl.col("_row").cast(pl.String),

@@ -3,8 +3,9 @@
 It is the partitioned build of `pipeline.build_in_batches`, with its steps run as Dask tasks:
 
 1. The client walks the corpus (`corpus.discover`, a stat walk) and cuts the entries into partitions
-   of paths: `partition_docs` files, or one table of records alone. Workers read their partition
-   themselves, so the text never goes through the scheduler.
+   of paths: `partition_docs` files, a table of records alone, or a range of `partition_docs` records
+   of a large Parquet table. Workers read their partition themselves, so the text never goes through
+   the scheduler.
 2. Ids and duplicates need everything read before: `corpus.finalize` runs as a chain of small tasks,
    each taking the state the previous partition left (the ids and text hashes seen so far) and
    passing it on; reading and the per-document stages around it run in parallel. Each partition's
@@ -110,21 +111,30 @@ def _check_paths(client: Any, paths: Sequence[Path]) -> None:
 
 # --- partitions ----------------------------------------------------------------------------------------
 
-def partitions(files: Sequence[tuple[Path, Path]], partition_docs: int) -> list[list[tuple[Path, Path]]]:
-    """Consecutive runs of at most `partition_docs` files, a table of records alone; input order kept.
+Entry = tuple[Path, Path, "tuple[int, int] | None"]  # root, file, (first record, how many) of a table
+
+
+def partitions(files: Sequence[tuple[Path, Path]], partition_docs: int) -> list[list[Entry]]:
+    """Consecutive runs of at most `partition_docs` files; a table of records alone, and a Parquet table
+    of more than `partition_docs` records cut into ranges of records. Input order kept.
 
     A corpus with no entries gives one empty partition, as the local build reads one empty batch.
     """
-    out: list[list[tuple[Path, Path]]] = []
-    run: list[tuple[Path, Path]] = []
+    out: list[list[Entry]] = []
+    run: list[Entry] = []
     for root, f in files:
         if f.suffix.lower() in corpus.TABLE_SUFFIXES:
             if run:
                 out.append(run)
                 run = []
-            out.append([(root, f)])
+            n = _parquet_records(f)
+            if n is not None and n > partition_docs:
+                out += [[(root, f, (start, min(partition_docs, n - start)))]
+                        for start in range(0, n, partition_docs)]
+            else:
+                out.append([(root, f, None)])
             continue
-        run.append((root, f))
+        run.append((root, f, None))
         if len(run) >= partition_docs:
             out.append(run)
             run = []
@@ -133,10 +143,28 @@ def partitions(files: Sequence[tuple[Path, Path]], partition_docs: int) -> list[
     return out
 
 
-def read_partition(files: list[tuple[Path, Path]], options: corpus.ReadOptions) -> pl.DataFrame:
-    """On a worker: one frame of the partition's documents, read as the local build reads them."""
+def _parquet_records(f: Path) -> int | None:
+    """Records in a Parquet table, from its footer; None for other files or one that cannot be read."""
+    if f.suffix.lower() != ".parquet":
+        return None
+    try:
+        return int(pl.scan_parquet(f).select(pl.len()).collect().item())
+    except Exception:  # an unreadable table is read whole, and gets its status row there
+        return None
+
+
+def read_partition(entries: list[Entry], options: corpus.ReadOptions) -> pl.DataFrame:
+    """On a worker: one frame of the partition's documents, read as the local build reads them.
+
+    A range of a Parquet table holds its records only: a row that stands for the whole table (no text
+    column) comes with the first range alone.
+    """
+    if len(entries) == 1 and (records := entries[0][2]) is not None:
+        root, f, _ = entries[0]
+        rows = corpus._table_rows(root, f, options, records)
+        return rows if records[0] == 0 else rows.filter(pl.col("path").str.contains("#", literal=True))
     with tqdm(disable=True) as bar:
-        return next(corpus._batches_of_inputs(files, options, None, bar))
+        return next(corpus._batches_of_inputs([(root, f) for root, f, _ in entries], options, None, bar))
 
 
 def finalize_partition(raw: pl.DataFrame, seen: corpus._Seen) -> tuple[pl.DataFrame, corpus._Seen]:
@@ -230,7 +258,7 @@ def _run(client: Any, files: list[tuple[Path, Path]], out: Path, parts: pipeline
     def collect() -> None:
         j, fut = inflight.popleft()
         counts[j] = fut.result()
-        bar.update(len(chunks[j]))
+        bar.update(sum(1 for _, _, r in chunks[j] if r is None or r[0] == 0))
 
     seen: Any = corpus._Seen()
     with bar:

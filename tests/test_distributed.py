@@ -59,9 +59,25 @@ def _same_tables(paths: dict[str, Path], local: dict[str, pl.DataFrame]) -> None
 def test_partitions_keep_input_order_and_put_a_table_alone():
     files = [(Path("r"), Path(f"r/{n}")) for n in ("a.txt", "b.txt", "c.txt", "t.jsonl", "d.txt", "e.html")]
     parts = engine.partitions(files, 2)
-    assert [[f.name for _, f in p] for p in parts] == [["a.txt", "b.txt"], ["c.txt"], ["t.jsonl"],
-                                                       ["d.txt", "e.html"]]
+    assert [[f.name for _, f, _ in p] for p in parts] == [["a.txt", "b.txt"], ["c.txt"], ["t.jsonl"],
+                                                          ["d.txt", "e.html"]]
     assert engine.partitions([], 5) == [[]]
+
+
+def test_a_large_parquet_table_is_read_in_ranges_of_records(client, tmp_path):
+    """Ranges of 3 records: ids missing (numbered by record), repeated and duplicated across ranges."""
+    src = tmp_path / "in"
+    src.mkdir()
+    texts = [f"Meta released Llama {i} weights on Monday. The model is open." for i in range(6)]
+    pl.DataFrame({"id": ["a", None, "a", "b", None, "c", "d"], "text": [*texts, texts[1]]}).write_parquet(
+        src / "archive.parquet")
+    pl.DataFrame({"body": ["no text column here"] * 5}).write_parquet(src / "other.parquet")
+    files = corpus.discover([src])
+    assert [e[2] for p in engine.partitions(files, 3) for e in p] == [(0, 3), (3, 3), (6, 1), (0, 3), (3, 2)]
+    local = pipeline.build_tables([src], progress=False)
+    assert local["documents"]["status"].to_list() == ["ok"] * 6 + ["duplicate", "not_text"]
+    paths = engine.build_on_dask([src], tmp_path / "out", client=client, partition_docs=3, progress=False)
+    _same_tables(paths, local)
 
 
 def test_same_tables_as_the_local_engine_on_the_bundled_and_real_corpus(client, fixture_corpus, tmp_path):
