@@ -43,9 +43,9 @@ def client(cluster):
 
 @pytest.fixture(scope="module")
 def small_corpus(tmp_path_factory) -> Path:
-    """300 synthetic articles as files (with duplicates and broken files), for many small partitions."""
+    """160 synthetic articles as files (with duplicates and broken files), for many small partitions."""
     root = tmp_path_factory.mktemp("dask_corpus")
-    generate.write_corpus(generate.generate(300, seed=3), root)
+    generate.write_corpus(generate.generate(160, seed=3), root)
     return root / "files"
 
 
@@ -81,7 +81,7 @@ def test_a_large_parquet_table_is_read_in_ranges_of_records(client, tmp_path):
 
 
 def test_same_tables_as_the_local_engine_on_the_bundled_and_real_corpus(client, fixture_corpus, tmp_path):
-    """Every status, ids repeated and duplicates across partitions of two documents, and real articles."""
+    """Every status, ids repeated and duplicates across partitions of two documents, real articles."""
     sources = [fixture_corpus, CORPUS, REAL]
     options = corpus.ReadOptions(max_bytes=MAX_BYTES)
     local = pipeline.build_tables(sources, options=options, progress=False)
@@ -185,7 +185,7 @@ def test_a_worker_killed_mid_build_is_replaced_and_the_tables_are_complete(clien
     thread = threading.Thread(target=build)
     thread.start()
     deadline = time.monotonic() + 300
-    while not (out / ".parts" / "documents_000003.parquet").exists() and time.monotonic() < deadline:
+    while not (out / ".parts" / "documents_000002.parquet").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     victim = sorted(pids_before.values())[0]
     os.kill(victim, signal.SIGKILL)
