@@ -321,12 +321,6 @@ def measure_batched(
 DASK_PARTITION_DOCS = 1000
 
 
-def _maxrss_mb() -> float:
-    """Peak resident memory of the calling process since it started (getrusage), in MB."""
-    ru = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return ru / (1024 * 1024) if sys.platform == "darwin" else ru / 1024
-
-
 def measure_engine(root: Path, engine: str, *, workers: int = 1, partition_docs: int = DASK_PARTITION_DOCS,
                    random_state: int = 0) -> dict[str, Any]:
     """One build of `root/files` into `root/engine_<engine>/`, in this (fresh) process.
@@ -334,9 +328,10 @@ def measure_engine(root: Path, engine: str, *, workers: int = 1, partition_docs:
     `local`: the default engine (`openness build`), tables in memory then written; `batched`: the local
     engine with `--batch-docs partition_docs` (the algorithm the Dask engine distributes); `dask`: a
     LocalCluster of `workers` single-threaded worker processes, started first (timed apart). Peak memory
-    is VmHWM for this process; with Dask, also each worker's and the scheduler's (getrusage, from
-    `client.run` and `client.run_on_scheduler`). The Dask tables are compared with the local ones,
-    which must have been built before, after the peaks are read.
+    is VmHWM of this process, and with Dask of each worker and of the scheduler too (`client.run`,
+    `client.run_on_scheduler`; a LocalCluster's scheduler lives in this process). VmHWM, not getrusage:
+    a process started by fork and exec inherits the ru_maxrss of its parent. The Dask tables are
+    compared with the local ones, which must have been built before, after the peaks are read.
     """
     from analysis import pipeline, schema
 
@@ -371,8 +366,8 @@ def measure_engine(root: Path, engine: str, *, workers: int = 1, partition_docs:
         paths = distributed.build_on_dask([files], dest, client=client, partition_docs=partition_docs,
                                           random_state=random_state, progress=False)
         wall = time.perf_counter() - t
-        worker_peaks = client.run(_maxrss_mb)
-        scheduler_peak = client.run_on_scheduler(_maxrss_mb)
+        worker_peaks = client.run(peak_rss_mb)
+        scheduler_peak = client.run_on_scheduler(peak_rss_mb)
     res.update(workers=workers, partition_docs=partition_docs, wall_s=round(wall, 3),
                cluster_start_s=round(start, 3), client_peak_rss_mb=round(peak_rss_mb(), 1),
                scheduler_peak_rss_mb=round(scheduler_peak, 1),
