@@ -148,16 +148,63 @@ def lang_expr(arabic: pl.Expr, latin: pl.Expr) -> pl.Expr:
     )
 
 
+# Line breaks: LF, CRLF, a lone CR, VT, FF, NEL (U+0085), LINE and PARAGRAPH SEPARATOR (U+2028/9).
+LINE_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"
+_LINE = rf"[^{LINE_BREAKS}]*(?:\r\n|[{LINE_BREAKS}])?"
+
+
+# The prose of a text, for its language: URLs and e-mail addresses, and Latin tokens that are names or
+# code (a capital letter anywhere: Milvus, GPT, OpenAI; a letter next to a digit or code punctuation:
+# gpt-4o, time.sleep, retry_delay, p50) are left out. What remains of Latin script is running words.
+_URL = r"(?i)(?:https?://|www\.)\S+|\S+@\S+\.\S+"
+_LATIN_NAME = (r"\S*\p{Lu}\S*|\S*(?:\p{Latin}[\d_./=:@#<>{}()\[\]\\-]|[\d_./=:@#<>{}()\[\]\\-]\p{Latin})\S*")
+LANG_SHARE = 0.7  # share of Arabic letters among prose letters for `ar`; 1 - LANG_SHARE or less is `en`
+
+
+def prose_letters(frame: pl.LazyFrame, col: str) -> pl.LazyFrame:
+    """Add ar (Arabic letters), la (Latin letters of the prose) and la_all (all Latin letters) of `col`."""
+    text = pl.col(col)
+    prose = text.str.replace_all(_URL, " ").str.replace_all(_LATIN_NAME, " ")
+    return frame.with_columns(
+        ar=text.str.count_matches(r"[\p{Arabic}&&\p{L}]").cast(pl.Int64),
+        la=prose.str.count_matches(r"\p{Latin}").cast(pl.Int64),
+        la_all=text.str.replace_all(_URL, " ").str.count_matches(r"\p{Latin}").cast(pl.Int64),
+    )
+
+
+def prose_lang_expr(arabic: pl.Expr, latin: pl.Expr, latin_all: pl.Expr) -> pl.Expr:
+    """`ar`, `en` or `mixed` from the share of Arabic letters among the letters of the prose.
+
+    Latin names and code in an Arabic article do not count (see `prose_letters`), so an Arabic post
+    about Milvus, Claude and GPT-4o stays `ar`. A text whose Latin is all names (a headline in title
+    case) falls back on every Latin letter.
+    """
+    latin = pl.when(arabic + latin > 0).then(latin).otherwise(latin_all)
+    share = arabic / (arabic + latin)
+    return (
+        pl.when(arabic + latin == 0).then(pl.lit(None, pl.String))
+        .when(share >= LANG_SHARE).then(pl.lit("ar"))
+        .when(share <= 1 - LANG_SHARE).then(pl.lit("en"))
+        .otherwise(pl.lit("mixed"))
+    )
+
+
 def lines(docs: pl.DataFrame) -> pl.DataFrame:
-    """One row per line of every `ok` document, with its offset, normalised form and boilerplate flag."""
+    """One row per line of every `ok` document, with its offset, normalised form and boilerplate flag.
+
+    Every line break ends a line (`LINE_BREAKS`); `brk` is the break that ended it. Only a plain
+    newline (LF or CRLF) may be continued across by a hard-wrapped paragraph (see `blocks`).
+    """
     ok = (docs.lazy().with_row_index("doc_ord").filter(pl.col("status") == "ok")
           .select("doc_ord", "doc_id", "text"))
     return (
-        ok.with_columns(line=pl.col("text").str.split("\n"))
+        ok.with_columns(line=pl.col("text").str.extract_all(_LINE))
         .select("doc_ord", "doc_id", "line")
         .explode("line")
-        .with_columns(line_idx=pl.int_range(pl.len()).over("doc_id"), n=pl.col("line").str.len_chars() + 1)
-        .with_columns(line_start=(pl.col("n").cum_sum() - pl.col("n")).over("doc_id"))
+        .with_columns(line_idx=pl.int_range(pl.len()).over("doc_id"), n=pl.col("line").str.len_chars())
+        .with_columns(line_start=(pl.col("n").cum_sum() - pl.col("n")).over("doc_id"),
+                      brk=pl.col("line").str.extract(rf"(\r\n|[{LINE_BREAKS}])$").fill_null(""),
+                      line=pl.col("line").str.strip_chars_end(LINE_BREAKS))
         .with_columns(has_word=pl.col("line").str.contains(r"[\p{L}\p{N}]"))
         # Page furniture is short: only short lines are matched against the boilerplate patterns.
         .with_columns(norm=pl.when(pl.col("n") <= _BOILERPLATE_MAX_CHARS)
@@ -174,6 +221,7 @@ def blocks(ln: pl.DataFrame) -> pl.LazyFrame:
     A document is hard-wrapped when it has several lines, none longer than 120 characters, and most
     of them end mid-sentence (wire copy, e-mails, plain-text archives): there, consecutive lines of a
     paragraph are joined (with their original newline), so a sentence can run across a line break.
+    Other breaks (U+2028, U+2029, NEL, VT, FF) always end the block, and with it the sentence.
     """
     kept = ~pl.col("boilerplate") & pl.col("has_word")
     ends = pl.col("line").str.strip_chars().str.contains(rf"{_TERM}{_CLOSERS}*$")
@@ -183,17 +231,20 @@ def blocks(ln: pl.DataFrame) -> pl.LazyFrame:
     )
     marked = (
         ln.lazy().join(wrapped, on="doc_id", how="left", maintain_order="left")
-        .with_columns(kept=kept, wrapped=pl.col("wrapped").fill_null(False))
+        .with_columns(kept=kept, wrapped=pl.col("wrapped").fill_null(False),
+                      soft=pl.col("brk").is_in(["\n", "\r\n"]))
     )
     cols = ["doc_ord", "doc_id", "block", "line_start", "line"]
     single = marked.filter(pl.col("kept") & ~pl.col("wrapped")).with_columns(
         block=pl.col("line_idx").cast(pl.UInt32))
     joined = (
         marked.filter(pl.col("wrapped"))
-        .with_columns(block=(~pl.col("kept").shift(1).fill_null(False)).cum_sum().over("doc_id"))
+        .with_columns(block=(~(pl.col("kept") & pl.col("soft")).shift(1).fill_null(False))
+                      .cum_sum().over("doc_id"))
         .filter(pl.col("kept"))
         .group_by("doc_ord", "doc_id", "block", maintain_order=True)
-        .agg(pl.col("line_start").first(), pl.col("line").str.join("\n"))
+        .agg(pl.col("line_start").first(),
+             pl.concat_str("line", "brk").str.join("").str.strip_chars_end(LINE_BREAKS))
     )
     return pl.concat([single.select(cols), joined.select(cols)]).sort("doc_ord", "line_start")
 
@@ -291,12 +342,10 @@ def describe(ln: pl.DataFrame, bl: pl.DataFrame) -> pl.DataFrame:
             pl.col("par").str.extract(_DATELINE_PARENS, 1), pl.col("par").str.extract(_DATELINE_DASH, 1)
         ).str.strip_chars(),
     )
-    letters = ln.group_by("doc_id").agg(
-        ar=pl.col("line").str.count_matches(r"\p{Arabic}+").sum(),
-        la=pl.col("line").str.count_matches(r"\p{Latin}+").sum(),
-    )
     return (
-        letters.select("doc_id", lang=lang_expr(pl.col("ar"), pl.col("la")))
+        prose_letters(ln.lazy().filter(~pl.col("boilerplate")), "line").group_by("doc_id")
+        .agg(pl.col("ar", "la", "la_all").sum())
+        .select("doc_id", lang=prose_lang_expr(pl.col("ar"), pl.col("la"), pl.col("la_all"))).collect()
         .join(title, on="doc_id", how="left")
         .join(dateline, on="doc_id", how="left")
         .join(source_line, on="doc_id", how="left")
