@@ -77,12 +77,12 @@ CONTROL_MAX_SHARE = 0.01
 # space and joiners, soft hyphen, and controls) has nothing to read: `empty`.
 INVISIBLE_CHARS = r"[\s\p{Cf}\p{Cc}]"
 _VISIBLE = r"[^\s\p{Cf}\p{Cc}]"
-# Bytes that are not UTF-8, in a file whose other non-ASCII bytes are UTF-8: replaced by U+FFFD (and
-# counted in the note) when they are at most this share of its non-ASCII bytes.
+# A file that is not valid UTF-8 is still read as UTF-8, its broken bytes replaced by U+FFFD and counted
+# in the note, when it is overwhelmingly UTF-8: at least this share of its non-ASCII bytes are valid
+# UTF-8 sequences, or at most UTF8_MAX_BROKEN_SHARE of all its bytes are broken. A damaged UTF-8 file
+# is not a Windows-1256 one.
 UTF8_MIN_VALID_SHARE = 0.9
-# A file neither UTF-8 nor a single-byte encoding is still read as UTF-8 when at most this share of
-# its bytes is broken; above it, `undecodable`.
-UTF8_MAX_BROKEN_SHARE = 0.01
+UTF8_MAX_BROKEN_SHARE = 0.001
 
 _CONTROL_RE = re.compile(CONTROL_CHARS)
 
@@ -106,11 +106,10 @@ def decode(raw: bytes) -> tuple[str | None, str | None, str | None]:
 def decode_bytes(raw: bytes) -> Decoded:
     """The encodings Arabic news comes in, tried from the most certain.
 
-    BOMs first (UTF-8, UTF-16, UTF-32), then strict UTF-8; then UTF-8 with the few broken bytes
-    replaced when the rest of the non-ASCII bytes are UTF-8 (a damaged UTF-8 file is not Windows-1256);
-    then Windows-1256 and Windows-1252 when the decoded text reads as language; then UTF-8 with
-    replacement when at most 1% of the bytes are broken. Anything else is `undecodable`; known binary
-    file signatures are `not_text`.
+    BOMs first (UTF-8, UTF-16, UTF-32), then strict UTF-8; then UTF-8 with its few broken bytes
+    replaced when it is overwhelmingly UTF-8 (UTF8_MIN_VALID_SHARE, UTF8_MAX_BROKEN_SHARE); then
+    Windows-1256 and Windows-1252 when the decoded text reads as language. Anything else is
+    `undecodable`; known binary file signatures are `not_text`.
     """
     if raw.startswith(b"\xef\xbb\xbf"):
         return _strict(raw, "utf-8-sig")
@@ -126,8 +125,9 @@ def decode_bytes(raw: bytes) -> Decoded:
         pass
     escaped = raw.decode("utf-8", errors="surrogateescape")  # each broken byte: one lone surrogate
     replaced_text, broken = re.subn("[\udc80-\udcff]", "\ufffd", escaped)
-    non_ascii = len(raw) - len(raw.translate(None, bytes(range(128))))
-    if (non_ascii - broken) / non_ascii >= UTF8_MIN_VALID_SHARE:
+    non_ascii = len(raw.translate(None, bytes(range(128))))
+    valid_share = (non_ascii - broken) / non_ascii
+    if valid_share >= UTF8_MIN_VALID_SHARE or broken <= UTF8_MAX_BROKEN_SHARE * len(raw):
         return Decoded(replaced_text, "utf-8", None, broken)
     for enc in ("cp1256", "cp1252"):
         try:
@@ -136,8 +136,6 @@ def decode_bytes(raw: bytes) -> Decoded:
             continue
         if _plausible(text, arabic=enc == "cp1256"):
             return Decoded(text, enc, None)
-    if broken <= UTF8_MAX_BROKEN_SHARE * len(raw):
-        return Decoded(replaced_text, "utf-8", None, broken)
     return Decoded(None, None, "undecodable")
 
 

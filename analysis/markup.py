@@ -15,7 +15,7 @@ offset points into that text. What is article text:
 Inline code (`` `x` `` in Markdown, <code>/<kbd>/<samp> in HTML) is kept only when it is one name:
 letters and digits with inner hyphens or version dots (`Milvus`, `DeepSeek-V3`, `Qwen2.5`), so a model
 written in code font still reads as its name; anything else (`time.sleep(retry_delay)`, `pip install
-x`, `a_b`) is dropped, so code never reaches sentences.
+x`, `retry_delay`, `emitEvent`) is dropped, so code never reaches sentences.
 
 Blocks are separated by a blank line, so no sentence runs from one block into the next.
 """
@@ -42,10 +42,13 @@ Meta = dict[str, str | None]
 _NAME = re.compile(r"[^\W\d_][^\W_]*(?:-[^\W_]+|(?<=\d)\.\d+)*(?:-[^\W_]+)*")
 
 
+_CAMEL = re.compile(r"[a-z]+[A-Z]")  # emitEvent, getUser: an identifier, not a name
+
+
 def code_as_name(code: str) -> str | None:
     """The text of inline code when it is a single name (`Milvus`, `GPT-4o`), else None (dropped)."""
     s = code.strip()
-    return s if len(s) <= 60 and _NAME.fullmatch(s) else None
+    return s if len(s) <= 60 and _NAME.fullmatch(s) and not _CAMEL.match(s) else None
 
 
 # A link whose text is a URL written out: its target, not words.
