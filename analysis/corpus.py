@@ -4,9 +4,10 @@ Every input file or record gets exactly one row, whatever is wrong with it: a st
 `undecodable`, `not_text`, `too_large`, `duplicate`) and a `note` in plain words say why a document was
 left out. Raw files are only read, never changed.
 
-The frame carries the decoded `text` (for HTML, the extracted article text; sentence offsets point into
-it) and what metadata said (`meta_title`, `meta_source`, `meta_published`) for the later stages; the
-written documents table drops those.
+The frame carries the decoded `text` (control characters as spaces, see `scrub`; for Markdown and HTML,
+the extracted article text of `analysis.markup`; sentence offsets point into it) and what metadata
+said (`meta_title`, `meta_source`, `meta_published`) for the later stages; the written documents table
+drops those.
 """
 
 from __future__ import annotations

@@ -142,7 +142,8 @@ def _scalar(value: Any) -> str | None:
         s = str(value).strip()
         return s or None
     if isinstance(value, dict):
-        return _scalar(value.get("name"))
+        name = value.get("name")
+        return (name.strip() or None) if isinstance(name, str) else None
     if isinstance(value, list):
         parts = [s for v in value[:20] if isinstance(v, str | dict) and (s := _scalar(v))]
         return ", ".join(parts) or None
@@ -162,12 +163,26 @@ def front_matter_meta(fields: dict[str, Any]) -> Meta:
     return meta
 
 
+_KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")
+
+
 def _yaml_mapping(src: str) -> dict[str, Any] | None:
+    """The front matter mapping; YAML that does not parse (an unquoted `title: A: B`) is read line by
+    line as `key: value` when it is shaped like front matter (its first line is one). Else None."""
     try:
         data = yaml.safe_load(src)
     except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+        data = None
+    if isinstance(data, dict):
+        return data
+    lines = [ln for ln in src.splitlines() if ln.strip()]
+    if not lines or not _KEY_LINE.match(lines[0]):
         return None
-    return data if isinstance(data, dict) else None
+    loose = {}
+    for ln in lines:
+        if m := _KEY_LINE.match(ln):
+            loose.setdefault(m[1], m[2].strip("'\"") or None)
+    return loose
 
 
 # --- Markdown ----------------------------------------------------------------------------------
