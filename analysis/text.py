@@ -158,16 +158,24 @@ _LINE = rf"[^{LINE_BREAKS}]*(?:\r\n|[{LINE_BREAKS}])?"
 # gpt-4o, time.sleep, retry_delay, p50) are left out. What remains of Latin script is running words.
 _URL = r"(?i)(?:https?://|www\.)\S+|\S+@\S+\.\S+"
 _LATIN_NAME = (r"\S*\p{Lu}\S*|\S*(?:\p{Latin}[\d_./=:@#<>{}()\[\]\\-]|[\d_./=:@#<>{}()\[\]\\-]\p{Latin})\S*")
+# A line of code in a plain text (Markdown and HTML lose theirs when read): no Arabic letter, and an
+# assignment, a brace, a call written without a space, an arrow, a statement keyword opening it or a
+# block keyword opening it with a colon after (`if x is None:`).
+_CODE_LINE = (r"[=;{}]|\w\(|->|=>|^\s*(?:import|from\s+\S+\s+import|def|class|return|const|let|var|"
+              r"function|async|await|print|//|#!|\$|>>>)\s|^\s*(?:if|elif|else|for|while|try|except|with)\b.*:")
 LANG_SHARE = 0.7  # share of Arabic letters among prose letters for `ar`; 1 - LANG_SHARE or less is `en`
 
 
 def prose_letters(frame: pl.LazyFrame, col: str) -> pl.LazyFrame:
-    """Add ar (Arabic letters), la (Latin letters of the prose) and la_all (all Latin letters) of `col`."""
+    """Add ar (Arabic letters), la (Latin letters of the prose) and la_all (all Latin letters) of `col`,
+    a column of lines: lines of code (`_CODE_LINE`) have no prose."""
     text = pl.col(col)
     prose = text.str.replace_all(_URL, " ").str.replace_all(_LATIN_NAME, " ")
+    arabic = text.str.count_matches(r"[\p{Arabic}&&\p{L}]").cast(pl.Int64)
+    code = (arabic == 0) & text.str.contains(_CODE_LINE)
     return frame.with_columns(
-        ar=text.str.count_matches(r"[\p{Arabic}&&\p{L}]").cast(pl.Int64),
-        la=prose.str.count_matches(r"\p{Latin}").cast(pl.Int64),
+        ar=arabic,
+        la=pl.when(code).then(0).otherwise(prose.str.count_matches(r"\p{Latin}")).cast(pl.Int64),
         la_all=text.str.replace_all(_URL, " ").str.count_matches(r"\p{Latin}").cast(pl.Int64),
     )
 

@@ -157,5 +157,7 @@ def test_document_language_is_read_from_the_prose_not_names_code_or_urls():
               "التفاصيل في https://moonshotai.github.io/Kimi-K2/ و pip install kimi_k2 و time.sleep(delay).")
     english = "Moonshot AI released Kimi K2 on Friday, and said it beats GPT-4o on most coding tests."
     title_case = "Moonshot AI Releases Kimi K2"
-    docs, _ = text.segment(docs_frame([arabic, english, title_case, "أهلا " + english]))
-    assert docs.sort("doc_id")["lang"].to_list() == ["ar", "en", "en", "en"]
+    code = "\n".join([arabic, "import time", "for attempt in range(retries):", "    time.sleep(retry_delay)",
+                      "    if response is not None: return response", "client = MilvusClient(uri=uri)"])
+    docs, _ = text.segment(docs_frame([arabic, english, title_case, "أهلا " + english, code]))
+    assert docs.sort("doc_id")["lang"].to_list() == ["ar", "en", "en", "en", "ar"]
