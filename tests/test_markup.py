@@ -9,6 +9,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis import corpus, pipeline, text
 from analysis.markup import code_as_name, html_to_text, markdown_to_text
@@ -215,3 +217,18 @@ def test_arabic_real_posts_are_arabic_however_many_latin_names():
     described, _ = text.segment(docs)
     langs = dict(described.select("doc_id", "lang").iter_rows())
     assert {d: langs[d] for d in dev["doc"]} == dict(dev.select("doc", "lang").iter_rows())
+
+
+_MD_PIECES = ["---\n", "+++\n", "title: x\n", "date: 2025-13-45\n", "`", "```\n", "    ", "<pre>", "</pre>",
+              "<code>", "</code>", "<!--", "-->", "<p>", "[", "](", ")", "![", "*", "_", "|", "|-|\n", "# ",
+              "- ", "> ", "\n", "\n\n", "&amp;", "&#0;", "https://x.y", "نموذج", "open", "\u2028", "\x00"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_MD_PIECES), max_size=60).map("".join) | st.text(max_size=300))
+def test_any_markdown_or_html_gives_text_and_never_fails(src):
+    for body, meta in (markdown_to_text(src), html_to_text(src)):
+        assert isinstance(body, str) and set(meta) >= {"meta_title", "meta_published", "meta_source"}
+    row = corpus.read_text(src.encode("utf-8"), ".md")
+    assert row["status"] in {"ok", "not_text"}
+    assert row["status"] == "not_text" or "\x00" not in row["text"]
