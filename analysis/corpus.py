@@ -86,6 +86,7 @@ UTF8_MIN_VALID_SHARE = 0.9
 UTF8_MAX_BROKEN_SHARE = 0.001
 
 _CONTROL_RE = re.compile(CONTROL_CHARS)
+_CONTROL_BYTES = bytes([*range(0x09), *range(0x0E, 0x20), 0x7F])
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,8 @@ def decode_bytes(raw: bytes) -> Decoded:
     BOMs first (UTF-8, UTF-16, UTF-32), then strict UTF-8; then UTF-8 with its few broken bytes
     replaced when it is overwhelmingly UTF-8 (UTF8_MIN_VALID_SHARE, UTF8_MAX_BROKEN_SHARE); then
     Windows-1256 and Windows-1252 when the decoded text reads as language. Anything else is
-    `undecodable`; known binary file signatures are `not_text`.
+    `undecodable`, or `not_text` when it holds control bytes above CONTROL_MAX_SHARE (binary content),
+    as are known binary file signatures.
     """
     if raw.startswith(b"\xef\xbb\xbf"):
         return _strict(raw, "utf-8-sig")
@@ -137,7 +139,9 @@ def decode_bytes(raw: bytes) -> Decoded:
             continue
         if _plausible(text, arabic=enc == "cp1256"):
             return Decoded(text, enc, None)
-    return Decoded(None, None, "undecodable")
+    # Bytes no encoding explains: binary content when control bytes pass the share `scrub` allows.
+    controls = len(raw) - len(raw.translate(None, _CONTROL_BYTES))
+    return Decoded(None, None, "not_text" if controls > CONTROL_MAX_SHARE * len(raw) else "undecodable")
 
 
 def _strict(raw: bytes, enc: str) -> Decoded:

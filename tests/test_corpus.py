@@ -156,3 +156,13 @@ def test_markdown_files_are_read_as_markdown(tmp_path):
     row = read(tmp_path).row(0, named=True)
     assert row["text"] == "Heading\n\nAlibaba released Qwen 3."
     assert (row["meta_title"], row["meta_published"]) == ("Qwen 3 is out", "2025-04-29")
+
+
+def test_bytes_no_encoding_explains_are_binary_when_full_of_controls(tmp_path):
+    import random
+
+    rng = random.Random(0)
+    (tmp_path / "noise.txt").write_bytes(bytes(rng.randrange(256) for _ in range(5000)))
+    (tmp_path / "high.txt").write_bytes(bytes([0x8D, 0x90, 0x9D, 0xFF, 0x41, 0x81]) * 20)
+    rows = read(tmp_path).select("doc_id", "status").rows()
+    assert rows == [("high", "undecodable"), ("noise", "not_text")]
