@@ -74,9 +74,8 @@ _DEFAULT_COLUMNS = {
 # is binary content, `not_text`.
 CONTROL_CHARS = "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]"
 CONTROL_MAX_SHARE = 0.01
-# A text with no character outside these (white space, format characters such as the BOM, zero-width
-# space and joiners, soft hyphen, and controls) has nothing to read: `empty`.
-INVISIBLE_CHARS = r"[\s\p{Cf}\p{Cc}]"
+# A text with no character other than white space (no-break spaces included), format characters (the
+# BOM, zero-width space and joiners, soft hyphen) and controls has nothing to read: `empty`.
 _VISIBLE = r"[^\s\p{Cf}\p{Cc}]"
 # A file that is not valid UTF-8 is still read as UTF-8, its broken bytes replaced by U+FFFD and counted
 # in the note, when it is overwhelmingly UTF-8: at least this share of its non-ASCII bytes are valid
@@ -87,6 +86,8 @@ UTF8_MAX_BROKEN_SHARE = 0.001
 
 _CONTROL_RE = re.compile(CONTROL_CHARS)
 _CONTROL_BYTES = bytes([*range(0x09), *range(0x0E, 0x20), 0x7F])
+_BINARY_NOTE = "binary content, not text"
+_CONTROL_NOTE = " (NUL and the like) read as spaces"
 
 
 @dataclass(frozen=True)
@@ -190,12 +191,9 @@ def _plural(n: int | pl.Expr, one: str, many: str) -> str | pl.Expr:
 
 
 def control_note(n: int) -> str:
-    """The note for a text whose `n` control characters became spaces, or that is binary content."""
+    """The note for a text whose `n` control characters became spaces."""
     return f"{_plural(n, 'control character', 'control characters')}{_CONTROL_NOTE}"
 
-
-_BINARY_NOTE = "binary content, not text"
-_CONTROL_NOTE = " (NUL and the like) read as spaces"
 
 
 def scrub_records(rows: pl.DataFrame) -> pl.DataFrame:

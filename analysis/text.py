@@ -148,44 +148,45 @@ def lang_expr(arabic: pl.Expr, latin: pl.Expr) -> pl.Expr:
     )
 
 
-# Line breaks: LF, CRLF, a lone CR, VT, FF, NEL (U+0085), LINE and PARAGRAPH SEPARATOR (U+2028/9).
-LINE_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"
-_LINE = rf"[^{LINE_BREAKS}]*(?:\r\n|[{LINE_BREAKS}])?"
+# Line breaks: LF (CRLF keeps its CR at the end of the line, as white space), VT, FF, NEL (U+0085),
+# LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029).
+LINE_BREAKS = "\n\x0b\x0c\x85\u2028\u2029"
+_OTHER_BREAKS = f"[{LINE_BREAKS[1:]}]"
 
 
-# The prose of a text, for its language: URLs and e-mail addresses, and Latin tokens that are names or
-# code (a capital letter anywhere: Milvus, GPT, OpenAI; a letter next to a digit or code punctuation:
-# gpt-4o, time.sleep, retry_delay, p50) are left out. What remains of Latin script is running words.
-_URL = r"(?i)(?:https?://|www\.)\S+|\S+@\S+\.\S+"
+# The prose of a text, for its language: Latin tokens that are names, URLs or code (a capital letter
+# anywhere: Milvus, GPT, OpenAI; a letter next to a digit or code punctuation: gpt-4o, time.sleep,
+# retry_delay, p50, https://..., a@b.c) are left out. What remains of Latin script is running words.
 _LATIN_NAME = (r"\S*\p{Lu}\S*|\S*(?:\p{Latin}[\d_./=:@#<>{}()\[\]\\-]|[\d_./=:@#<>{}()\[\]\\-]\p{Latin})\S*")
 # A line of code in a plain text (Markdown and HTML lose theirs when read): no Arabic letter, and an
 # assignment, a brace, a call written without a space, an arrow, a statement keyword opening it or a
-# block keyword opening it with a colon after (`if x is None:`).
-_CODE_LINE = (r"[=;{}]|\w\(|->|=>|^\s*(?:import|from\s+\S+\s+import|def|class|return|const|let|var|"
-              r"function|async|await|print|//|#!|\$|>>>)\s|^\s*(?:if|elif|else|for|while|try|except|with)\b.*:")
-LANG_SHARE = 0.7  # share of Arabic letters among prose letters for `ar`; 1 - LANG_SHARE or less is `en`
+# block keyword opening it with a colon after (`if x is None:`). ASCII-only anchors keep it on the DFA.
+_CODE_LINE = (r"[=;{}]|[\p{L}\p{N}_]\(|->|=>|^[ \t]*(?:import|from[ \t]+\S+[ \t]+import|def|class|return|"
+              r"const|let|var|function|async|await|print|//|#!|\$|>>>)[ \t]|"
+              r"^[ \t]*(?:if|elif|else|for|while|try|except|with)(?-u:\b)[^\n]*:")
+LANG_SHARE = 0.7  # share of Arabic words among prose words for `ar`; 1 - LANG_SHARE or less is `en`
 
 
-def prose_letters(frame: pl.LazyFrame, col: str) -> pl.LazyFrame:
-    """Add ar (Arabic letters), la (Latin letters of the prose) and la_all (all Latin letters) of `col`,
-    a column of lines: lines of code (`_CODE_LINE`) have no prose."""
+def prose_words(frame: pl.LazyFrame, col: str) -> pl.LazyFrame:
+    """Add ar (Arabic words), la (Latin words of the prose) and la_all (all Latin words) of `col`, a
+    column of lines: lines of code (`_CODE_LINE`) have no prose."""
     text = pl.col(col)
-    prose = text.str.replace_all(_URL, " ").str.replace_all(_LATIN_NAME, " ")
-    arabic = text.str.count_matches(r"[\p{Arabic}&&\p{L}]").cast(pl.Int64)
+    prose = text.str.replace_all(_LATIN_NAME, " ")
+    arabic = text.str.count_matches(r"\p{Arabic}+").cast(pl.Int64)
     code = (arabic == 0) & text.str.contains(_CODE_LINE)
     return frame.with_columns(
         ar=arabic,
-        la=pl.when(code).then(0).otherwise(prose.str.count_matches(r"\p{Latin}")).cast(pl.Int64),
-        la_all=text.str.replace_all(_URL, " ").str.count_matches(r"\p{Latin}").cast(pl.Int64),
+        la=pl.when(code).then(0).otherwise(prose.str.count_matches(r"\p{Latin}+")).cast(pl.Int64),
+        la_all=text.str.count_matches(r"\p{Latin}+").cast(pl.Int64),
     )
 
 
 def prose_lang_expr(arabic: pl.Expr, latin: pl.Expr, latin_all: pl.Expr) -> pl.Expr:
-    """`ar`, `en` or `mixed` from the share of Arabic letters among the letters of the prose.
+    """`ar`, `en` or `mixed` from the share of Arabic words among the words of the prose.
 
-    Latin names and code in an Arabic article do not count (see `prose_letters`), so an Arabic post
+    Latin names and code in an Arabic article do not count (see `prose_words`), so an Arabic post
     about Milvus, Claude and GPT-4o stays `ar`. A text whose Latin is all names (a headline in title
-    case) falls back on every Latin letter.
+    case) falls back on every Latin word.
     """
     latin = pl.when(arabic + latin > 0).then(latin).otherwise(latin_all)
     share = arabic / (arabic + latin)
@@ -201,18 +202,21 @@ def lines(docs: pl.DataFrame) -> pl.DataFrame:
     """One row per line of every `ok` document, with its offset, normalised form and boilerplate flag.
 
     Every line break ends a line (`LINE_BREAKS`); `brk` is the break that ended it. Only a plain
-    newline (LF or CRLF) may be continued across by a hard-wrapped paragraph (see `blocks`).
+    newline may be continued across by a hard-wrapped paragraph (see `blocks`).
     """
     ok = (docs.lazy().with_row_index("doc_ord").filter(pl.col("status") == "ok")
           .select("doc_ord", "doc_id", "text"))
+    # Every break becomes "\n" for the split (one character for one, so offsets hold); the breaks
+    # themselves, in order, say what ended each line ("." stands for the end of the text).
+    breaks = pl.concat_str(pl.col("text").str.replace_all(f"[^{LINE_BREAKS}]+", ""), pl.lit("."))
     return (
-        ok.with_columns(line=pl.col("text").str.extract_all(_LINE))
-        .select("doc_ord", "doc_id", "line")
-        .explode("line")
-        .with_columns(line_idx=pl.int_range(pl.len()).over("doc_id"), n=pl.col("line").str.len_chars())
-        .with_columns(line_start=(pl.col("n").cum_sum() - pl.col("n")).over("doc_id"),
-                      brk=pl.col("line").str.extract(rf"(\r\n|[{LINE_BREAKS}])$").fill_null(""),
-                      line=pl.col("line").str.strip_chars_end(LINE_BREAKS))
+        ok.with_columns(line=pl.col("text").str.replace_all(_OTHER_BREAKS, "\n").str.split("\n"),
+                        brk=breaks.str.split(""))
+        .select("doc_ord", "doc_id", "line", "brk")
+        .explode("line", "brk")
+        .with_columns(line_idx=pl.int_range(pl.len()).over("doc_id"), n=pl.col("line").str.len_chars() + 1,
+                      brk=pl.col("brk").replace(".", ""))
+        .with_columns(line_start=(pl.col("n").cum_sum() - pl.col("n")).over("doc_id"))
         .with_columns(has_word=pl.col("line").str.contains(r"[\p{L}\p{N}]"))
         # Page furniture is short: only short lines are matched against the boilerplate patterns.
         .with_columns(norm=pl.when(pl.col("n") <= _BOILERPLATE_MAX_CHARS)
@@ -240,7 +244,7 @@ def blocks(ln: pl.DataFrame) -> pl.LazyFrame:
     marked = (
         ln.lazy().join(wrapped, on="doc_id", how="left", maintain_order="left")
         .with_columns(kept=kept, wrapped=pl.col("wrapped").fill_null(False),
-                      soft=pl.col("brk").is_in(["\n", "\r\n"]))
+                      soft=pl.col("brk") == "\n")
     )
     cols = ["doc_ord", "doc_id", "block", "line_start", "line"]
     single = marked.filter(pl.col("kept") & ~pl.col("wrapped")).with_columns(
@@ -252,7 +256,7 @@ def blocks(ln: pl.DataFrame) -> pl.LazyFrame:
         .filter(pl.col("kept"))
         .group_by("doc_ord", "doc_id", "block", maintain_order=True)
         .agg(pl.col("line_start").first(),
-             pl.concat_str("line", "brk").str.join("").str.strip_chars_end(LINE_BREAKS))
+             pl.concat_str("line", "brk").str.join("").str.strip_chars_end(LINE_BREAKS + "\r"))
     )
     return pl.concat([single.select(cols), joined.select(cols)]).sort("doc_ord", "line_start")
 
@@ -351,7 +355,7 @@ def describe(ln: pl.DataFrame, bl: pl.DataFrame) -> pl.DataFrame:
         ).str.strip_chars(),
     )
     return (
-        prose_letters(ln.lazy().filter(~pl.col("boilerplate")), "line").group_by("doc_id")
+        prose_words(ln.lazy().filter(~pl.col("boilerplate")), "line").group_by("doc_id")
         .agg(pl.col("ar", "la", "la_all").sum())
         .select("doc_id", lang=prose_lang_expr(pl.col("ar"), pl.col("la"), pl.col("la_all"))).collect()
         .join(title, on="doc_id", how="left")
