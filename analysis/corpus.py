@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import errno
 import hashlib
+import io
 import json
 import os
 import re
@@ -428,7 +429,7 @@ def _csv_problem(message: str) -> str:
 def _read_csv(text: str, separator: str | None) -> tuple[list[str], list[_Record]]:
     """Header and records; a record that is not valid CSV, or has another number of fields than the
     header, is a _Bad naming its line, and reading goes on from the line after it."""
-    lines = text.splitlines(keepends=True)
+    lines = list(io.StringIO(text, newline=""))  # split at \n, \r and \r\n only, as CSV does
     sep = separator or sniff_separator(text)
     csv.field_size_limit(2**31 - 1)
     consumed = 0
