@@ -10,6 +10,7 @@ Every command has --help. Typical use:
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -25,6 +26,9 @@ def _add_read_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--date-column", help="column holding the publication date (default: date/published)")
     g.add_argument("--source-column", help="column holding the publisher (default: source if present)")
     g.add_argument("--title-column", help="column holding the title (default: title if present)")
+    g.add_argument("--csv-separator", metavar="CHAR",
+                   help="field separator of .csv tables: one character, or tab/comma/semicolon/pipe "
+                   "(default: sniffed from the header line among , ; tab |)")
     p.add_argument("--max-bytes", type=int, default=corpus.ReadOptions.max_bytes,
                    help="documents larger than this get status too_large (default: %(default)s)")
 
@@ -33,7 +37,28 @@ def _read_options(a: argparse.Namespace) -> corpus.ReadOptions:
     return corpus.ReadOptions(
         text_column=a.text_column, id_column=a.id_column, date_column=a.date_column,
         source_column=a.source_column, title_column=a.title_column, max_bytes=a.max_bytes,
+        csv_separator=_separator(a.csv_separator),
     )
+
+
+def _separator(value: str | None) -> str | None:
+    if value is None:
+        return None
+    named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+    sep = named.get(value.lower(), value)
+    if len(sep) != 1 or sep in "\"\r\n":
+        raise UsageError(f"--csv-separator must be one character (or tab, comma, semicolon, pipe), "
+                         f"not {value!r}")
+    return sep
+
+
+class UsageError(ValueError):
+    """A usage or input error: one line on stderr, exit status 2."""
+
+
+def _error(message: str) -> int:
+    print(f"openness: error: {message}", file=sys.stderr)
+    return 2
 
 
 def _summary(tables: dict) -> str:
@@ -59,17 +84,33 @@ def _summary(tables: dict) -> str:
 
 
 def cmd_build(a: argparse.Namespace) -> int:
-    missing = [str(c) for c in a.corpus if not Path(c).exists()]
+    """Check every input and --out before any work; then build."""
+    missing = [str(c) for c in a.corpus if not os.path.lexists(c)]
     if missing:
-        print(f"openness build: no such file or folder: {', '.join(missing)}", file=sys.stderr)
-        return 2
+        return _error(f"no such file or folder: {', '.join(missing)}")
+    built = [str(c) for c in a.corpus if Path(c).is_dir() and corpus.is_build_folder(Path(c))]
+    if built:
+        return _error(f"{', '.join(built)} holds the tables of a build ({corpus.BUILD_MARKER}), not a corpus")
+    try:
+        options = _read_options(a)
+        pipeline.check_out(a.out, a.corpus)
+    except (UsageError, pipeline.OutputError) as e:
+        return _error(str(e))
+    if a.max_bytes <= 0:
+        return _error(f"--max-bytes must be a positive number of bytes, not {a.max_bytes}")
+    if getattr(a, "batch_docs", None) is not None and a.batch_docs <= 0:
+        return _error(f"--batch-docs must be a positive number of documents, not {a.batch_docs}")
+    try:
+        pipeline.mark_out(a.out)
+    except OSError as e:
+        return _error(f"--out {a.out}: cannot create it ({(e.strerror or 'error').lower()})")
     if getattr(a, "batch_docs", None):
-        paths = pipeline.build_in_batches(a.corpus, a.out, batch_docs=a.batch_docs, options=_read_options(a),
+        paths = pipeline.build_in_batches(a.corpus, a.out, batch_docs=a.batch_docs, options=options,
                                           random_state=a.random_state, progress=not a.quiet)
         print(_summary({k: pl.scan_parquet(v) for k, v in paths.items()}))
         print(f"tables written to {a.out}/ (Parquet and CSV)")
         return 0
-    tables = pipeline.build_tables(a.corpus, options=_read_options(a), random_state=a.random_state,
+    tables = pipeline.build_tables(a.corpus, options=options, random_state=a.random_state,
                                    progress=not a.quiet)
     schema.write_tables(tables, a.out)
     print(_summary(tables))
