@@ -730,7 +730,7 @@ def render_text(s: dict[str, Any], limit: int | None = None) -> str:
     """The summary for a terminal: a table of figures, then dates, documents and the lists."""
     o = s["overall"]
     langs = ", ".join(f"{k} {v}" for k, v in s["documents_by_lang"].items())
-    lines = [f"{s['documents']} documents ({langs}); {o['gold']} gold events"
+    lines = [f"{s['documents']} documents" + (f" ({langs})" if langs else "") + f"; {o['gold']} gold events"
              + (f" + {o['optional']} optional ({o['optional_found']} found)" if o["optional"] else "")
              + (" (matched per sentence)" if s["per"] == "sentence" else "")]
     header = ["", "gold", "found", "recall", "predicted", "right", "precision", "F1", "dates"]
