@@ -130,7 +130,7 @@ def cmd_evaluate(a: argparse.Namespace) -> int:
             a.docs = Path("tests/annotations/real_split.csv")
         if a.docs:
             docs = evaluate.read_doc_list(a.docs, a.split)
-        ev = evaluate.evaluate(tables, gold, gold_docs, docs=docs, per=a.per)
+        ev = evaluate.evaluate(tables, gold, gold_docs, docs=docs, per=a.per, merge_repeats=a.merge_repeats)
     except evaluate.GoldError as e:
         return fail(str(e))
     if a.format == "json":
@@ -235,6 +235,9 @@ examples:
                    help="document: one prediction per actor, model and type in a document (as gold "
                    "rows are); sentence: each mention must lie in the gold row's evidence sentence "
                    "(default: document)")
+    e.add_argument("--merge-repeats", action="store_true",
+                   help="count gold rows of a document with the same actor, model, type and date once "
+                   "(gold written one row per mention, scored per document)")
     e.add_argument("--limit", type=int, default=None, metavar="N",
                    help="list at most N misses and false hits (text and md; default: all)")
     e.add_argument("--min-recall", type=_fraction, metavar="X", help="exit 1 when recall is below X")

@@ -396,12 +396,15 @@ def evaluate(
     *,
     docs: pl.DataFrame | None = None,
     per: Per = "document",
+    merge_repeats: bool = False,
 ) -> Evaluation:
     """Score a build (`documents`, `mentions`, optionally `narratives`) against gold tables.
 
     gold_events: `read_gold_events`'s frame (or one with its columns); gold_docs: `read_gold_docs`'s;
     docs: a frame with `doc` (and optionally `lang`) restricting the documents scored. Only the
     documents the gold names are scored; one listed in gold_docs with no event rows has no events.
+    merge_repeats: count rows of a document with the same actor, model, type and date once (for gold
+    written mention by mention, scored per document); otherwise every row is an event of its own.
     """
     documents, mentions = tables["documents"], tables["mentions"]
     notes: list[str] = []
@@ -448,7 +451,7 @@ def evaluate(
         pl.col("doc_id").is_in(scored["doc_id"].implode()))
     if per == "sentence" and gold.filter(pl.col("evidence").is_null()).height:
         raise GoldError("matching per sentence needs an evidence passage on every gold row")
-    if per == "document":
+    if per == "document" and merge_repeats:
         key = ["doc_id", "actor", "model", "event_type", "date"]
         repeats = gold.filter(pl.struct(key).is_duplicated() & ~pl.struct(key).is_first_distinct())
         if repeats.height:

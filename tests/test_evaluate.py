@@ -179,8 +179,12 @@ def test_per_sentence_needs_the_gold_sentence():
     gold = _gold([("d1", "Meta", "Llama 4", "delay", None, False, "Meta pushed back"),
                   ("d1", "Meta", "Llama 4", "delay", None, False, "a second sentence")])
     by_doc = evaluate.evaluate(_tables(), gold)
+    merged = evaluate.evaluate(_tables(), gold, merge_repeats=True)
     by_sentence = evaluate.evaluate(_tables(), gold, per="sentence")
-    assert by_doc.figures()["found"].item() == 1 and "counted once" in by_doc.notes[0]
+    # two rows are two events unless told they are one event's mentions
+    assert (by_doc.figures()["gold"].item(), by_doc.figures()["found"].item()) == (2, 1)
+    assert (merged.figures()["gold"].item(), merged.figures()["found"].item()) == (1, 1)
+    assert "counted once" in merged.notes[0]
     assert (by_sentence.figures()["gold"].item(), by_sentence.figures()["found"].item()) == (2, 1)
 
 
