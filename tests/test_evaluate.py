@@ -314,3 +314,27 @@ def test_test_split_stays_above_the_floors_the_readme_states(figure_evaluations)
     below = [f"{lang} {k} {now[lang][k]} < {f}" for lang, fl in floors.items() for k, f in fl.items()
              if (now[lang][k] or 0.0) < f]
     assert not below, "; ".join(below)
+
+
+@pytest.mark.parametrize(("events", "docs", "folder", "suffix"), [
+    ("real_events.csv", "real_docs.csv", figures.REAL, ".md"),
+    ("news_events.csv", "news_docs.csv", figures.NEWS, ".txt"),
+])
+def test_every_gold_evidence_stands_in_its_document(events, docs, folder, suffix):
+    """The gold is only as good as its pointers: each evidence passage is verbatim in its document."""
+    gold = evaluate.read_gold_events(figures.ANNOTATIONS / events)
+    listed = evaluate.read_gold_docs(figures.ANNOTATIONS / docs)
+    assert set(gold["doc"]) <= set(listed["doc"])
+    files = {p.stem for p in folder.glob(f"*{suffix}")}
+    assert set(listed["doc"]) <= files
+    text = {d: (folder / f"{d}{suffix}").read_text(encoding="utf-8") for d in listed["doc"]}
+    absent = [(r["doc"], r["evidence"]) for r in gold.iter_rows(named=True)
+              if not r["evidence"] or r["evidence"] not in text[r["doc"]]]
+    assert not absent
+
+
+def test_the_real_gold_covers_every_post_of_the_split():
+    split = evaluate.read_doc_list(figures.ANNOTATIONS / "real_split.csv")
+    listed = evaluate.read_gold_docs(figures.ANNOTATIONS / "real_docs.csv")
+    assert sorted(listed["doc"]) == sorted(split["doc"])
+    assert listed.join(split, on="doc").filter(pl.col("lang") != pl.col("lang_right")).height == 0
