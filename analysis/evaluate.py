@@ -451,13 +451,16 @@ def evaluate(
         pl.col("doc_id").is_in(scored["doc_id"].implode()))
     if per == "sentence" and gold.filter(pl.col("evidence").is_null()).height:
         raise GoldError("matching per sentence needs an evidence passage on every gold row")
-    if per == "document" and merge_repeats:
-        key = ["doc_id", "actor", "model", "event_type", "date"]
-        repeats = gold.filter(pl.struct(key).is_duplicated() & ~pl.struct(key).is_first_distinct())
-        if repeats.height:
-            notes.append(f"{repeats.height} gold row(s) repeat an event of their document (same actor, "
-                         "model, type and date) and were counted once")
-            gold = gold.unique(key, keep="first", maintain_order=True)
+    key = ["doc_id", "actor", "model", "event_type", "date"]
+    repeats = gold.filter(~pl.struct(key).is_first_distinct()).height
+    if per == "document" and merge_repeats and repeats:
+        notes.append(f"{repeats} gold row(s) repeat an event of their document (same actor, model, type "
+                     "and date) and were counted once")
+        gold = gold.unique(key, keep="first", maintain_order=True)
+    elif per == "document" and repeats > gold.height // 4:
+        notes.append(f"{repeats} gold row(s) repeat an event of their document (same actor, model, type "
+                     "and date); if the gold lists mentions rather than events, use --merge-repeats or "
+                     "--per sentence")
     gold = gold.join(doc_frame.select("doc_id", "lang"), on="doc_id", how="left", maintain_order="left")
 
     actors = _actor_table()
