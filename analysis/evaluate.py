@@ -409,6 +409,8 @@ def evaluate(
     documents, mentions = tables["documents"], tables["mentions"]
     notes: list[str] = []
     gold_events = _conform_gold(gold_events)
+    if gold_docs is not None:
+        gold_docs = _conform_gold_docs(gold_docs)
     refs = [gold_events["doc"]]
     if gold_docs is not None:
         refs.append(gold_docs["doc"])
@@ -432,10 +434,9 @@ def evaluate(
     # languages: the gold's, else the document list's, else the build's
     lang = documents.select("doc_id", "lang", "title", "status", "published", "published_precision")
     lang_over = []
-    if gold_docs is not None:
-        lang_over.append(gold_docs.select("doc", "lang"))
-    if docs is not None:
-        lang_over.append(docs.select("doc", "lang"))
+    for frame in (gold_docs, docs):
+        if frame is not None and "lang" in frame.columns:
+            lang_over.append(frame.select("doc", "lang"))
     doc_frame = scored.join(lang, on="doc_id", how="left", maintain_order="left")
     for over in lang_over:
         over = over.drop_nulls("lang").join(resolve_docs(over["doc"], documents), on="doc")
@@ -520,6 +521,22 @@ def _conform_gold(g: pl.DataFrame) -> pl.DataFrame:
                           *(pl.col(c).cast(pl.String) for c in ("doc", "actor", "model", "event_type",
                                                                    "date", "status", "openness",
                                                                    "evidence", "narratives")))
+
+
+def _conform_gold_docs(g: pl.DataFrame) -> pl.DataFrame:
+    """A gold documents frame made in code gets `read_gold_docs`'s columns (lists may be ';'-joined)."""
+    if "doc" not in g.columns and "doc_id" in g.columns:
+        g = g.rename({"doc_id": "doc"})
+    has = {c: c in g.columns for c in ("published", "narratives")}
+    g = g.with_columns(
+        *(pl.lit(None, pl.String).alias(c) for c in ("published", "lang") if c not in g.columns),
+        *(pl.lit(None, pl.List(pl.String)).alias(c) for c in ("narratives",) if c not in g.columns),
+        *(pl.lit([], pl.List(pl.String)).alias(c) for c in ("narratives_optional",) if c not in g.columns),
+    )
+    g = g.with_columns(_split_list(c).alias(c) for c in ("narratives", "narratives_optional")
+                       if g.schema[c] == pl.String)
+    return g.with_columns(
+        *(pl.lit(v).alias(f"has_{c}") for c, v in has.items() if f"has_{c}" not in g.columns))
 
 
 def _document_checks(doc_frame: pl.DataFrame, gold_docs: pl.DataFrame | None,
