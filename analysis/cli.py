@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from pathlib import Path
 
 import polars as pl
@@ -201,10 +202,11 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser(
         "evaluate", help="score a build against hand annotations (precision, recall, dates)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Match the mentions of BUILD (a folder written by `openness build`) to the events a "
-        "reader annotated in GOLD_EVENTS, and report precision, recall and F1 overall, per language and "
-        "per event type; dates right, wrong, missing and invented; with GOLD_DOCS, publication dates and "
-        "narratives; and the misses and false hits with their sentences.",
+        description=textwrap.fill(
+            "Match the mentions of BUILD (a folder written by `openness build`) to the events a reader "
+            "annotated in GOLD_EVENTS, and report precision, recall and F1 overall, per language and per "
+            "event type; dates right, wrong, missing and invented; with GOLD_DOCS, publication dates and "
+            "narratives; and the misses and false hits with their sentences.", 100),
         epilog="""GOLD_EVENTS: CSV, one row per event a document states, columns doc (doc_id, path, file
   name or stem), actor, model (empty: none named), event_type, date (partial ISO or empty); optional:
   status, openness, optional (true: missing it costs nothing), evidence (a passage of the sentence).
