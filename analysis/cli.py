@@ -120,7 +120,8 @@ def cmd_evaluate(a: argparse.Namespace) -> int:
         return fail(f"{build}: not a build folder: no {', '.join(m + '.parquet' for m in missing)} "
                     f"(make one with: openness build CORPUS --out {build})")
     try:
-        tables = schema.read_tables(build, ("documents", "mentions", "narratives"))
+        tables = {name: schema.conform(df, schema.TABLES[name]) for name, df in
+                  schema.read_tables(build, ("documents", "mentions", "narratives")).items()}
     except pl.exceptions.PolarsError as e:
         return fail(f"{build}: unreadable tables: {str(e).splitlines()[0]}")
     try:
