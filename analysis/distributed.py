@@ -27,6 +27,8 @@ Dask is imported here only, and only when this engine is asked for: the local en
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import logging
 import operator
 import os
@@ -111,30 +113,30 @@ def _check_paths(client: Any, paths: Sequence[Path]) -> None:
 
 # --- partitions ----------------------------------------------------------------------------------------
 
-Entry = tuple[Path, Path, "tuple[int, int] | None"]  # root, file, (first record, how many) of a table
+Piece = tuple[corpus.Entry, "tuple[int, int] | None"]  # an entry, and (first record, how many) of a table
 
 
-def partitions(files: Sequence[tuple[Path, Path]], partition_docs: int) -> list[list[Entry]]:
+def partitions(entries: Sequence[corpus.Entry], partition_docs: int) -> list[list[Piece]]:
     """Consecutive runs of at most `partition_docs` files; a table of records alone, and a Parquet table
     of more than `partition_docs` records cut into ranges of records. Input order kept.
 
     A corpus with no entries gives one empty partition, as the local build reads one empty batch.
     """
-    out: list[list[Entry]] = []
-    run: list[Entry] = []
-    for root, f in files:
-        if f.suffix.lower() in corpus.TABLE_SUFFIXES:
+    out: list[list[Piece]] = []
+    run: list[Piece] = []
+    for entry in entries:
+        if entry.problem is None and entry.path.suffix.lower() in corpus.TABLE_SUFFIXES:
             if run:
                 out.append(run)
                 run = []
-            n = _parquet_records(f)
+            n = _parquet_records(entry.path)
             if n is not None and n > partition_docs:
-                out += [[(root, f, (start, min(partition_docs, n - start)))]
+                out += [[(entry, (start, min(partition_docs, n - start)))]
                         for start in range(0, n, partition_docs)]
             else:
-                out.append([(root, f, None)])
+                out.append([(entry, None)])
             continue
-        run.append((root, f, None))
+        run.append((entry, None))
         if len(run) >= partition_docs:
             out.append(run)
             run = []
@@ -153,18 +155,17 @@ def _parquet_records(f: Path) -> int | None:
         return None
 
 
-def read_partition(entries: list[Entry], options: corpus.ReadOptions) -> pl.DataFrame:
+def read_partition(pieces: list[Piece], options: corpus.ReadOptions) -> pl.DataFrame:
     """On a worker: one frame of the partition's documents, read as the local build reads them.
 
     A range of a Parquet table holds its records only: a row that stands for the whole table (no text
     column) comes with the first range alone.
     """
-    if len(entries) == 1 and (records := entries[0][2]) is not None:
-        root, f, _ = entries[0]
-        rows = corpus._table_rows(root, f, options, records)
+    if len(pieces) == 1 and (records := pieces[0][1]) is not None:
+        rows = corpus._table_rows(pieces[0][0], options, records)
         return rows if records[0] == 0 else rows.filter(pl.col("path").str.contains("#", literal=True))
     with tqdm(disable=True) as bar:
-        return next(corpus._batches_of_inputs([(root, f) for root, f, _ in entries], options, None, bar))
+        return next(corpus._batches_of_inputs([e for e, _ in pieces], options, None, bar))
 
 
 def finalize_partition(raw: pl.DataFrame, seen: corpus._Seen) -> tuple[pl.DataFrame, corpus._Seen]:
@@ -172,8 +173,7 @@ def finalize_partition(raw: pl.DataFrame, seen: corpus._Seen) -> tuple[pl.DataFr
 
     The state is copied, never changed in place: a task may run again on the same input.
     """
-    state = corpus._Seen()
-    state.ids, state.keys = seen.ids, seen.keys
+    state = copy.deepcopy(seen)
     return corpus.finalize(raw, state), state
 
 
@@ -222,14 +222,17 @@ def build_on_dask(
             return build_on_dask(sources, out, client=c, partition_docs=partition_docs, options=options,
                                  random_state=random_state, progress=progress, csv=csv)
     options = options or corpus.ReadOptions()
-    files = [(root.absolute(), f.absolute()) for root, f in corpus.discover(sources)]
     out = Path(out).absolute()
-    out.mkdir(parents=True, exist_ok=True)
+    pipeline.check_out(out, sources)
+    pipeline.mark_out(out)
+    files = [dataclasses.replace(e, root=e.root.absolute(), path=e.path.absolute())
+             for e in corpus.discover(sources)]
     parts = pipeline.Parts(out / ".parts")
     shutil.rmtree(parts.root, ignore_errors=True)
     shutil.rmtree(out / PARTITIONED, ignore_errors=True)
     parts.root.mkdir()
-    _check_paths(client, [parts.root, *([files[0][1]] if files else [])])
+    readable = next((e.path for e in files if e.problem is None), None)
+    _check_paths(client, [parts.root, *([readable] if readable else [])])
     try:
         return _run(client, files, out, parts, partition_docs, options, random_state, progress, csv)
     except ModuleNotFoundError as exc:
@@ -237,7 +240,7 @@ def build_on_dask(
                           "installed, the same version as the client") from exc
 
 
-def _run(client: Any, files: list[tuple[Path, Path]], out: Path, parts: pipeline.Parts,
+def _run(client: Any, files: list[corpus.Entry], out: Path, parts: pipeline.Parts,
          partition_docs: int, options: corpus.ReadOptions, random_state: int, progress: bool,
          csv: bool) -> dict[str, Path]:
     build = uuid.uuid4().hex[:8]  # task keys unique to this build: nothing is reused from another
@@ -258,7 +261,7 @@ def _run(client: Any, files: list[tuple[Path, Path]], out: Path, parts: pipeline
     def collect() -> None:
         j, fut = inflight.popleft()
         counts[j] = fut.result()
-        bar.update(sum(1 for _, _, r in chunks[j] if r is None or r[0] == 0))
+        bar.update(sum(1 for _, r in chunks[j] if r is None or r[0] == 0))
 
     seen: Any = corpus._Seen()
     with bar:

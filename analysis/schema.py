@@ -42,7 +42,7 @@ TABLES: dict[str, dict[str, pl.DataType]] = {
 }
 
 # `failed`: the build's stages raised on this document (the error in `note`); the rest of the corpus is built.
-STATUSES = ("ok", "empty", "undecodable", "duplicate", "too_large", "not_text", "failed")
+STATUSES = ("ok", "empty", "undecodable", "duplicate", "too_large", "not_text", "unreadable", "failed")
 PRECISIONS = ("year", "month", "day", "unknown")
 EVENT_TYPES = ("open_release", "open_plan", "delay", "closed_release", "incident",
                "licence_restriction", "statement", "competition", "talent")

@@ -57,10 +57,11 @@ def _same_tables(paths: dict[str, Path], local: dict[str, pl.DataFrame]) -> None
 
 
 def test_partitions_keep_input_order_and_put_a_table_alone():
-    files = [(Path("r"), Path(f"r/{n}")) for n in ("a.txt", "b.txt", "c.txt", "t.jsonl", "d.txt", "e.html")]
+    names = ("a.txt", "b.txt", "c.txt", "t.jsonl", "d.txt", "e.html")
+    files = [corpus.Entry(Path("r"), Path(f"r/{n}")) for n in names]
     parts = engine.partitions(files, 2)
-    assert [[f.name for _, f, _ in p] for p in parts] == [["a.txt", "b.txt"], ["c.txt"], ["t.jsonl"],
-                                                          ["d.txt", "e.html"]]
+    assert [[e.path.name for e, _ in p] for p in parts] == [["a.txt", "b.txt"], ["c.txt"], ["t.jsonl"],
+                                                            ["d.txt", "e.html"]]
     assert engine.partitions([], 5) == [[]]
 
 
@@ -73,7 +74,7 @@ def test_a_large_parquet_table_is_read_in_ranges_of_records(client, tmp_path):
         src / "archive.parquet")
     pl.DataFrame({"body": ["no text column here"] * 5}).write_parquet(src / "other.parquet")
     files = corpus.discover([src])
-    assert [e[2] for p in engine.partitions(files, 3) for e in p] == [(0, 3), (3, 3), (6, 1), (0, 3), (3, 2)]
+    assert [r for p in engine.partitions(files, 3) for _, r in p] == [(0, 3), (3, 3), (6, 1), (0, 3), (3, 2)]
     local = pipeline.build_tables([src], progress=False)
     assert local["documents"]["status"].to_list() == ["ok"] * 6 + ["duplicate", "not_text"]
     paths = engine.build_on_dask([src], tmp_path / "out", client=client, partition_docs=3, progress=False)
@@ -123,7 +124,7 @@ def test_a_scheduler_that_cannot_be_reached_is_one_clear_error(tmp_path, capsys,
     assert cli.main(["build", str(CORPUS), "--out", str(tmp_path), "--engine", "dask",
                      "--scheduler", address]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("openness build: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
+    assert err.startswith("openness: error: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
