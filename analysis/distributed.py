@@ -91,7 +91,7 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> Iterato
         finally:
             client.close()
         return
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                            silence_logs=logging.ERROR)
     try:
         with Client(cluster, set_as_default=False) as client:

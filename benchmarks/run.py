@@ -358,7 +358,7 @@ def measure_engine(root: Path, engine: str, *, workers: int = 1, partition_docs:
     from analysis import distributed
 
     t = time.perf_counter()
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                       silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
         start = time.perf_counter() - t
         dest = root / f"engine_dask{workers}"

@@ -30,7 +30,7 @@ MARKER = "XYZZY-PLEASE-FAIL"
 
 @pytest.fixture(scope="module")
 def cluster():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                   silence_logs=logging.ERROR) as c:
         yield c
 
@@ -156,7 +156,7 @@ def test_a_document_that_fails_on_a_worker_gets_its_status_row(tmp_path, monkeyp
     monkeypatch.setattr(events, "extract_mentions", fragile)
     local = pipeline.build_tables([src], progress=False)
     batched = pipeline.build_tables([src], progress=False, batch_docs=2)
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None,
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0",
                                   silence_logs=logging.ERROR) as c, distributed.Client(c) as client:
         paths = engine.build_on_dask([src], tmp_path / "out", client=client, partition_docs=2, progress=False)
     dask = {name: pl.read_parquet(p) for name, p in paths.items()}
