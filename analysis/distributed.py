@@ -233,11 +233,17 @@ def build_on_dask(
     parts.root.mkdir()
     readable = next((e.path for e in files if e.problem is None), None)
     _check_paths(client, [parts.root, *([readable] if readable else [])])
+    from distributed import KilledWorker
+
     try:
         return _run(client, files, out, parts, partition_docs, options, random_state, progress, csv)
     except ModuleNotFoundError as exc:
         raise EngineError(f"a worker cannot import {exc.name!r}: every worker needs openness-news "
                           "installed, the same version as the client") from exc
+    except KilledWorker as exc:
+        raise EngineError(f"the workers running a task died again and again ({exc}); often a worker "
+                          "out of memory: try a smaller --partition-docs, or workers with more memory"
+                          ) from exc
 
 
 def _run(client: Any, files: list[corpus.Entry], out: Path, parts: pipeline.Parts,
