@@ -705,23 +705,43 @@ def promise_timeline(
         alt.Tooltip("outcome:N"),
         alt.Tooltip("n_delays:Q", title="delays"),
     ]
-    xs = alt.Scale(type="utc")
-    base = alt.Chart(data)
-    span = base.mark_rule(strokeWidth=3, opacity=0.6).encode(
-        x=alt.X("made_t:T", title="date", scale=xs, axis=alt.Axis(format="%Y-%m", labelOverlap=True)),
-        x2="end_t:T",
-        y=y,
-        color=color,
-        tooltip=tooltip,
+    dated_rows = data.filter(
+        pl.any_horizontal(pl.col(c).is_not_null() for c in ("made_t", "due_t", "delivered_t"))
     )
-    made = base.mark_point(shape="circle", filled=True, size=80).encode(
-        x="made_t:T", y=y, color=color, tooltip=tooltip
+    if dated_rows.is_empty():
+        return nothing(f"No promise carries a date ({data.height} undated)", width=width)
+    x = alt.X(
+        "t:T", title="date", scale=alt.Scale(type="utc"), axis=alt.Axis(format="%Y-%m", labelOverlap=True)
     )
-    due = base.mark_tick(thickness=3, size=18, color="#333").encode(x="due_t:T", y=y, tooltip=tooltip)
-    done = base.mark_point(shape="triangle-right", filled=True, size=120).encode(
-        x="delivered_t:T", y=y, color=color, tooltip=tooltip
+    keys = data.select("key", "made_t").sort("made_t", "key", nulls_last=True)["key"].to_list()
+    y = alt.Y("key:N", title=None, sort=keys, scale=alt.Scale(domain=keys))
+    layers = []
+    # one layer per mark, each with only the rows that have its date: no empty extents, no warnings
+    span = data.filter(pl.col("made_t").is_not_null() & pl.col("end_t").is_not_null())
+    if not span.is_empty():
+        layers.append(
+            alt.Chart(span.rename({"made_t": "t"}))
+            .mark_rule(strokeWidth=3, opacity=0.6)
+            .encode(x=x, x2="end_t:T", y=y, color=color, tooltip=tooltip)
+        )
+    marks = (
+        ("made_t", {"shape": "circle", "filled": True, "size": 80}, True),
+        ("due_t", {"shape": "stroke", "size": 0}, False),
+        ("delivered_t", {"shape": "triangle-right", "filled": True, "size": 120}, True),
     )
-    return alt.layer(span, made, due, done).properties(width=width, height=max(60, 30 * data.height))
+    for col, style, coloured in marks:
+        rows = data.filter(pl.col(col).is_not_null()).drop("t", strict=False).rename({col: "t"})
+        if rows.is_empty():
+            continue
+        if col == "due_t":
+            chart = alt.Chart(rows).mark_tick(thickness=3, size=18, color="#333")
+        else:
+            chart = alt.Chart(rows).mark_point(**style)
+        enc = {"x": x, "y": y, "tooltip": tooltip}
+        if coloured:
+            enc["color"] = color
+        layers.append(chart.encode(**enc))
+    return alt.layer(*layers).properties(width=width, height=max(60, 30 * data.height))
 
 
 # --- framing -----------------------------------------------------------------------------------------------
