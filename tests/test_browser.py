@@ -153,6 +153,16 @@ def _interact(page) -> dict:
         toc_top = page.evaluate("() => document.getElementById('TOC').getBoundingClientRect().top")
         landed.append((href, page.evaluate("() => location.hash"), round(top), at_bottom, toc_top >= -1))
     out["landed"] = landed
+    # the print style: no contents column, no filters, no hints, the whole table
+    page.emulate_media(media="print")
+    out["print_hidden"] = page.evaluate(
+        "() => ['#TOC', '#events-table .filters', '.hint'].map(s => getComputedStyle("
+        "document.querySelector(s)).display)"
+    )
+    out["print_table_height"] = page.evaluate(
+        "() => [document.querySelector('#events-table .table-wrap').clientHeight,"
+        " document.querySelector('#events-table table').clientHeight]"
+    )
     return out
 
 
@@ -189,6 +199,9 @@ def test_timeline_report_table_sorts_and_filters_and_the_contents_stay():
     assert seen["after_search"] == 0 and seen["after_clear"] == n_events
     assert seen["toc_position"] == "sticky"
     assert seen["toc_links"] and all(ok for _, ok in seen["toc_links"])
+    assert seen["print_hidden"] == ["none", "none", "none"]
+    wrap_h, table_h = seen["print_table_height"]
+    assert wrap_h >= table_h  # printed, the table is not cut to its scrolling box
     assert len(seen["landed"]) >= 5
     for href, hash_, top, at_bottom, toc_visible in seen["landed"]:
         # the section comes to the top (or the page ends before it can), and the contents stay in view
