@@ -377,9 +377,10 @@ def quote(text: str, *, lang: str | None, doc_id: str, label: str) -> str:
         lang = "ar" if arabic > latin else "en" if latin else None
     direction = {"ar": "rtl", "en": "ltr"}.get(lang or "", "auto")
     attrs = f'.quote dir="{direction}"' + (f' lang="{lang}"' if lang else "")
+    # the source line is English in its own block, so an RTL quotation does not reorder "…, sentence 9"
     return (
-        f"::: {{{attrs}}}\n{md_escape(text)}\n\n"
-        f"[[{md_escape(label)}](#{anchor(doc_id)})]{{.quote-source}}\n:::\n"
+        f":::: {{{attrs}}}\n{md_escape(text)}\n\n"
+        f'::: {{.quote-source lang="en" dir="ltr"}}\n[{md_escape(label)}](#{anchor(doc_id)})\n:::\n::::\n'
     )
 
 
