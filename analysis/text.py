@@ -123,6 +123,7 @@ def boilerplate_pattern() -> str:
 # --- segmenting documents ----------------------------------------------------------------------
 
 _WORD = r"[\p{L}\p{N}]+"
+MAX_SENTENCE_CHARS = 1_000  # longer "sentences" are cut into pieces (`cut_long`): bounds later stages
 _MIN_WORDS = 3
 _BOILERPLATE_MAX_CHARS = 300
 _HEADING_MAX_WORDS = 20
@@ -309,6 +310,12 @@ def sentences_from_blocks(bl: pl.DataFrame) -> pl.DataFrame:
         )
         .with_columns(char_start=pl.col("seg_start") + pl.col("lead"))
         .with_columns(char_end=pl.col("char_start") + pl.col("text").str.len_chars())
+        .select("doc_id", "char_start", "char_end", "text")
+        .collect()
+    )
+    seg = (
+        cut_long(seg)
+        .lazy()
         .filter(at_least_words(pl.col("text"), 2))
         .with_columns(sentence_idx=_since_start(pl.int_range(pl.len(), dtype=pl.Int64), _first_of("doc_id")))
         .with_columns(
@@ -316,9 +323,56 @@ def sentences_from_blocks(bl: pl.DataFrame) -> pl.DataFrame:
             lang=lang_expr(pl.col("text").str.count_matches(r"\p{Arabic}+"),
                            pl.col("text").str.count_matches(r"\p{Latin}+")),
         )
-        .select("doc_id", "sentence_idx", "char_start", "char_end", "text", "text_norm", "lang")
+        .select("doc_id", "sentence_idx", "char_start", "char_end", "text", "text_norm", "lang", "cut")
     )
     return seg.collect()
+
+
+_LAST_SPACE = re.compile(r".*\s", re.DOTALL)
+
+
+def cut_long(seg: pl.DataFrame, limit: int = MAX_SENTENCE_CHARS) -> pl.DataFrame:
+    """Sentences of at most `limit` characters: a longer one is cut into pieces, each marked `cut`.
+
+    A piece ends at the last white space within its first `limit` characters (the white space itself
+    left out, as between sentences), or at `limit` characters when it has none (a 1 MB "word"). The
+    pieces keep exact offsets into the document. Nothing in news prose comes near the limit (the
+    longest sentence of the real corpus is under 750 characters); a line of a million words without
+    punctuation would otherwise be one sentence whose matches every later stage pairs with each
+    other. Only the rare long rows go through this loop.
+    """
+    seg = seg.with_columns(cut=pl.lit(False))
+    long = pl.col("text").str.len_chars() > limit
+    if not seg.select(long.any()).item():
+        return seg
+    rows = []
+    for doc_id, start, body in seg.filter(long).select("doc_id", "char_start", "text").iter_rows():
+        i, n = 0, len(body)
+        while i < n:
+            if n - i <= limit:
+                j, nxt = n, n
+            else:
+                m = _LAST_SPACE.match(body, i, i + limit + 1)
+                if m and m.end() - 1 > i:
+                    j = nxt = m.end() - 1
+                else:
+                    j = nxt = i + limit
+            piece = body[i:j].rstrip()
+            if piece:
+                rows.append((doc_id, start + i, start + i + len(piece), piece))
+            i = nxt
+            while i < n and body[i].isspace():
+                i += 1
+    pieces = pl.DataFrame(rows, schema={"doc_id": pl.String, "char_start": pl.Int64, "char_end": pl.Int64,
+                                        "text": pl.String}, orient="row").with_columns(cut=pl.lit(True))
+    # Pieces take the place of the sentence they come from; rows stay in document then offset order.
+    order = seg.select("doc_id").with_row_index("_o").unique("doc_id", keep="first", maintain_order=True)
+    return (
+        pl.concat([seg.filter(~long), pieces.cast(seg.schema)])
+        .join(order, on="doc_id", how="left")
+        .sort("_o", "char_start", maintain_order=True)
+        .drop("_o")
+    )
 
 
 def describe(ln: pl.DataFrame, bl: pl.DataFrame) -> pl.DataFrame:
@@ -374,7 +428,8 @@ def segment(docs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     bl = blocks(ln).collect()
     sentences = sentences_from_blocks(bl)
     desc = describe(ln, bl)
-    counts = sentences.group_by("doc_id").len("n_sentences")
+    counts = sentences.group_by("doc_id").agg(n_sentences=pl.len(), n_cut=pl.col("cut").sum())
+    sentences = sentences.drop("cut")
     for col in ("meta_title", "meta_source"):
         if col not in docs.columns:
             docs = docs.with_columns(pl.lit(None, pl.String).alias(col))
@@ -389,7 +444,14 @@ def segment(docs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             n_sentences=pl.col("n_sentences").fill_null(0).cast(pl.Int64),
         )
     )
-    return docs, sentences
+    if "note" in docs.columns:
+        cut_note = (pl.col("n_cut").cast(pl.String)
+                    + pl.lit(f" sentences are pieces of longer text cut at {MAX_SENTENCE_CHARS} characters"))
+        docs = docs.with_columns(
+            note=pl.when(pl.col("n_cut") > 0).then(
+                pl.when(pl.col("note").is_null()).then(cut_note).otherwise(pl.col("note") + "; " + cut_note))
+            .otherwise(pl.col("note")))
+    return docs.drop("n_cut"), sentences
 
 
 def _clean_meta(col: str) -> pl.Expr:
