@@ -32,7 +32,7 @@ EVENT_COLORS = (
 )
 NARRATIVE_COLORS = ("#d62728", "#ff7f0e", "#9467bd", "#1f77b4", "#8c564b", "#17becf", "#2ca02c", "#c7c7c7")
 OPENNESS_COLORS = ("#2ca02c", "#98df8a", "#ffbb78", "#d62728", "#c7c7c7")
-STATUS_COLORS = ("#2ca02c", "#c7c7c7", "#ff7f0e", "#9467bd", "#d62728", "#8c564b")
+STATUS_COLORS = ("#2ca02c", "#c7c7c7", "#ff7f0e", "#9467bd", "#d62728", "#8c564b", "#e377c2")
 EVIDENCE_CHARS = 160  # evidence longer than this is cut where a chart shows it (the tooltip keeps it whole)
 LANG_COLORS = ("#1b9e77", "#7570b3", "#bbbbbb")
 COVERAGE = ("Arabic only", "English only", "both", "language not known")
