@@ -238,8 +238,11 @@ def test_hostile_text_shows_as_text_in_html_pdf_and_notebook():
     assert "alert\\(1\\)" in markdown
     assert_inert(pypandoc.convert_text(markdown, "html5", format="markdown"))  # as a notebook shows it
     text = pdf_text(r.out / "report.pdf")
-    flat = text.replace("\n", "")
-    assert "<script>alert(1)</script>" in flat and "onerror=alert(1)>" in flat
+    # pypdf reads a glyph back through the first character it was drawn for: Arabic text draws ">" with
+    # the glyph of "<" (mirrored, right to left), so brackets may come back swapped although the page
+    # shows them right (poppler's pdftotext and the rendered page agree); compare with brackets folded.
+    flat = text.replace("\n", "").replace(">", "<")
+    assert "<script<alert(1)</script<" in flat and "onerror=alert(1)<" in flat
     # the Arabic quotations are in the PDF, shaped from real glyphs (their words extract as text)
     quoted = [q for q in quotes_in_html(html) if ARABIC.search(q)]
     assert quoted
