@@ -263,9 +263,8 @@ def _walk(root: Path, folder: Path) -> Iterator[Entry]:
     try:
         children = list(os.scandir(folder))
     except OSError as exc:
-        if folder == root:
-            raise
-        yield Entry(root, folder, f"a folder that cannot be listed ({(exc.strerror or 'error').lower()})")
+        where = root.parent if folder == root else root
+        yield Entry(where, folder, f"a folder that cannot be listed ({(exc.strerror or 'error').lower()})")
         return
     for child in children:
         if child.name.startswith("."):
