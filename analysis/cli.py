@@ -5,6 +5,7 @@ Every command has --help. Typical use:
   openness build data/corpus --out build      # the five tables, as Parquet and CSV
   openness report --corpus data/corpus        # tables + build/report.html + build/report.pdf
   openness bench --docs 1000                  # speed and memory against the floor
+  openness evaluate build gold_events.csv     # how far the tables agree with hand annotations
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 from pathlib import Path
 
 import polars as pl
@@ -144,6 +146,58 @@ def cmd_bench(a: argparse.Namespace) -> int:
     return run.main(a)
 
 
+def cmd_evaluate(a: argparse.Namespace) -> int:
+    from analysis import evaluate
+
+    def fail(message: str) -> int:
+        print(f"openness evaluate: {message}", file=sys.stderr)
+        return 2
+
+    build = a.build
+    if not build.is_dir():
+        return fail(f"{build}: no such build folder (make one with: openness build CORPUS --out {build})")
+    missing = [n for n in ("documents", "mentions") if not (build / f"{n}.parquet").is_file()]
+    if missing:
+        return fail(f"{build}: not a build folder: no {', '.join(m + '.parquet' for m in missing)} "
+                    f"(make one with: openness build CORPUS --out {build})")
+    try:
+        tables = {name: schema.conform(df, schema.TABLES[name]) for name, df in
+                  schema.read_tables(build, ("documents", "mentions", "narratives")).items()}
+    except pl.exceptions.PolarsError as e:
+        return fail(f"{build}: unreadable tables: {str(e).splitlines()[0]}")
+    try:
+        gold = evaluate.read_gold_events(a.gold_events)
+        gold_docs = evaluate.read_gold_docs(a.gold_docs) if a.gold_docs else None
+        docs = None
+        if a.split and not a.docs:
+            a.docs = Path("tests/annotations/real_split.csv")
+        if a.docs:
+            docs = evaluate.read_doc_list(a.docs, a.split)
+        ev = evaluate.evaluate(tables, gold, gold_docs, docs=docs, per=a.per, merge_repeats=a.merge_repeats)
+    except evaluate.GoldError as e:
+        return fail(str(e))
+    if a.format == "json":
+        print(ev.to_json())
+    elif a.format == "md":
+        print(ev.to_markdown(limit=a.limit), end="")
+    else:
+        print(ev.to_text(limit=a.limit))
+    o = ev.figures().row(0, named=True)
+    for name, floor in (("recall", a.min_recall), ("precision", a.min_precision)):
+        if floor is not None and (o[name] is None or o[name] < floor):
+            shown = "undefined" if o[name] is None else f"{o[name]:.3f}"
+            print(f"openness evaluate: {name} {shown} is below --min-{name} {floor}", file=sys.stderr)
+            return 1
+    return 0
+
+
+def _fraction(value: str) -> float:
+    x = float(value)
+    if not 0 <= x <= 1:
+        raise argparse.ArgumentTypeError(f"{value} is not between 0 and 1")
+    return x
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="openness", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -186,6 +240,53 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--seed", type=int, default=0, help="generator seed (default: 0)")
     k.add_argument("--bertopic", action="store_true", help="also time BERTopic (needs the bench group)")
     k.set_defaults(func=cmd_bench)
+
+    e = sub.add_parser(
+        "evaluate", help="score a build against hand annotations (precision, recall, dates)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=textwrap.fill(
+            "Match the mentions of BUILD (a folder written by `openness build`) to the events a reader "
+            "annotated in GOLD_EVENTS, and report precision, recall and F1 overall, per language and per "
+            "event type; dates right, wrong, missing and invented; with GOLD_DOCS, publication dates and "
+            "narratives; and the misses and false hits with their sentences.", 100),
+        epilog="""GOLD_EVENTS: CSV, one row per event a document states, columns doc (doc_id, path, file
+  name or stem), actor, model (empty: none named), event_type, date (partial ISO or empty); optional:
+  status, openness, optional (true: missing it costs nothing), evidence (a passage of the sentence).
+GOLD_DOCS: CSV with doc, published, published_precision, narratives, narratives_optional (';'-joined).
+Only the documents the gold names are scored; a document in GOLD_DOCS without event rows has none.
+
+A prediction matches a gold row of its document when the event type agrees, the actor agrees or is
+the person's organisation, and the model agrees when the gold names one ('Grok' matches 'Grok 3').
+Pairs are one to one. Precision leaves out statements; recall leaves out optional rows.
+
+examples:
+  openness build my_articles/ --out build
+  openness evaluate build my_gold.csv my_gold_docs.csv
+  openness evaluate build gold.csv --docs split.csv --split test --format md
+  openness evaluate build gold.csv --min-recall 0.5 --min-precision 0.6   # exit 1 below either""")
+    e.add_argument("build", type=Path, metavar="BUILD", help="a folder written by openness build")
+    e.add_argument("gold_events", type=Path, metavar="GOLD_EVENTS", help="CSV of gold events")
+    e.add_argument("gold_docs", type=Path, nargs="?", metavar="GOLD_DOCS",
+                   help="CSV of gold documents (publication dates, narratives)")
+    e.add_argument("--format", choices=["text", "json", "md"], default="text", help="default: text")
+    e.add_argument("--docs", type=Path, metavar="FILE",
+                   help="score only these documents: a CSV with a doc column (and optionally split, "
+                   "lang) or a text file of one name a line")
+    e.add_argument("--split", metavar="NAME",
+                   help="with --docs, only its rows whose split is NAME (dev, test); without --docs, "
+                   "tests/annotations/real_split.csv")
+    e.add_argument("--per", choices=["document", "sentence"], default="document",
+                   help="document: one prediction per actor, model and type in a document (as gold "
+                   "rows are); sentence: each mention must lie in the gold row's evidence sentence "
+                   "(default: document)")
+    e.add_argument("--merge-repeats", action="store_true",
+                   help="count gold rows of a document with the same actor, model, type and date once "
+                   "(gold written one row per mention, scored per document)")
+    e.add_argument("--limit", type=int, default=None, metavar="N",
+                   help="list at most N misses and false hits (text and md; default: all)")
+    e.add_argument("--min-recall", type=_fraction, metavar="X", help="exit 1 when recall is below X")
+    e.add_argument("--min-precision", type=_fraction, metavar="X", help="exit 1 when precision is below X")
+    e.set_defaults(func=cmd_evaluate)
     return p
 
 

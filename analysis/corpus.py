@@ -4,9 +4,10 @@ Every input file or record gets exactly one row, whatever is wrong with it: a st
 `undecodable`, `not_text`, `too_large`, `duplicate`) and a `note` in plain words say why a document was
 left out. Raw files are only read, never changed.
 
-The frame carries the decoded `text` (for HTML, the extracted article text; sentence offsets point into
-it) and what metadata said (`meta_title`, `meta_source`, `meta_published`) for the later stages; the
-written documents table drops those.
+The frame carries the decoded `text` (control characters as spaces, see `scrub`; for Markdown and HTML,
+the extracted article text of `analysis.markup`; sentence offsets point into it) and what metadata
+said (`meta_title`, `meta_source`, `meta_published`) for the later stages; the written documents table
+drops those.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-from selectolax.lexbor import LexborHTMLParser
 from tqdm import tqdm
 
+from analysis.markup import html_to_text, markdown_to_text
+
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 TABLE_SUFFIXES = frozenset({".jsonl", ".ndjson", ".csv", ".parquet", ".json"})
 PROGRESS_MIN_FILES = 20
@@ -68,14 +71,54 @@ _DEFAULT_COLUMNS = {
 }
 
 
-# --- decoding ----------------------------------------------------------------------------------
+# --- decoding and text hygiene -------------------------------------------------------------------
+
+# Control characters: C0 and C1 controls and DEL, except tab and the line breaks (LF, CR, VT, FF, NEL).
+# One rule for files and records alike: each becomes a space (so offsets into the decoded text do not
+# move) and the note counts them; a text where they are more than CONTROL_MAX_SHARE of the characters
+# is binary content, `not_text`.
+CONTROL_CHARS = "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]"
+CONTROL_MAX_SHARE = 0.01
+# A text with no character other than white space (no-break spaces included), format characters (the
+# BOM, zero-width space and joiners, soft hyphen) and controls has nothing to read: `empty`.
+_VISIBLE = r"[^\s\p{Cf}\p{Cc}]"
+# A file that is not valid UTF-8 is still read as UTF-8, its broken bytes replaced by U+FFFD and counted
+# in the note, when it is overwhelmingly UTF-8: at least this share of its non-ASCII bytes are valid
+# UTF-8 sequences, or at most UTF8_MAX_BROKEN_SHARE of all its bytes are broken. A damaged UTF-8 file
+# is not a Windows-1256 one.
+UTF8_MIN_VALID_SHARE = 0.9
+UTF8_MAX_BROKEN_SHARE = 0.001
+
+_CONTROL_RE = re.compile(CONTROL_CHARS)
+_CONTROL_BYTES = bytes([*range(0x09), *range(0x0E, 0x20), 0x7F])
+_BINARY_NOTE = "binary content, not text"
+_CONTROL_NOTE = " (NUL and the like) read as spaces"
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A file's text and encoding, or the problem (`not_text`, `undecodable`); `replaced`: bad bytes."""
+
+    text: str | None
+    encoding: str | None
+    problem: str | None
+    replaced: int = 0
+
 
 def decode(raw: bytes) -> tuple[str | None, str | None, str | None]:
-    """(text, encoding, problem): the encodings Arabic news comes in, tried from the most certain.
+    """(text, encoding, problem) of `decode_bytes`."""
+    d = decode_bytes(raw)
+    return d.text, d.encoding, d.problem
 
-    BOMs first (UTF-8, UTF-16, UTF-32), then strict UTF-8, then Windows-1256 and Windows-1252 when the
-    decoded text looks like language (letters, spaces, no control characters). Anything else is
-    `undecodable`; binary content (NUL bytes, known file signatures) is `not_text`.
+
+def decode_bytes(raw: bytes) -> Decoded:
+    """The encodings Arabic news comes in, tried from the most certain.
+
+    BOMs first (UTF-8, UTF-16, UTF-32), then strict UTF-8; then UTF-8 with its few broken bytes
+    replaced when it is overwhelmingly UTF-8 (UTF8_MIN_VALID_SHARE, UTF8_MAX_BROKEN_SHARE); then
+    Windows-1256 and Windows-1252 when the decoded text reads as language. Anything else is
+    `undecodable`, or `not_text` when it holds control bytes above CONTROL_MAX_SHARE (binary content),
+    as are known binary file signatures.
     """
     if raw.startswith(b"\xef\xbb\xbf"):
         return _strict(raw, "utf-8-sig")
@@ -83,31 +126,35 @@ def decode(raw: bytes) -> tuple[str | None, str | None, str | None]:
         return _strict(raw, "utf-32")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _strict(raw, "utf-16")
-    head = raw[:8192]
-    if head.startswith(_BINARY_MAGIC) or b"\x00" in head:
-        return None, None, "not_text"
+    if raw.startswith(_BINARY_MAGIC):
+        return Decoded(None, None, "not_text")
     try:
-        return raw.decode("utf-8"), "utf-8", None
+        return Decoded(raw.decode("utf-8"), "utf-8", None)
     except UnicodeDecodeError:
         pass
+    escaped = raw.decode("utf-8", errors="surrogateescape")  # each broken byte: one lone surrogate
+    replaced_text, broken = re.subn("[\udc80-\udcff]", "\ufffd", escaped)
+    non_ascii = len(raw.translate(None, bytes(range(128))))
+    valid_share = (non_ascii - broken) / non_ascii
+    if valid_share >= UTF8_MIN_VALID_SHARE or broken <= UTF8_MAX_BROKEN_SHARE * len(raw):
+        return Decoded(replaced_text, "utf-8", None, broken)
     for enc in ("cp1256", "cp1252"):
         try:
             text = raw.decode(enc)
         except UnicodeDecodeError:
             continue
         if _plausible(text, arabic=enc == "cp1256"):
-            return text, enc, None
-    return None, None, "undecodable"
+            return Decoded(text, enc, None)
+    # Bytes no encoding explains: binary content when control bytes pass the share `scrub` allows.
+    controls = len(raw) - len(raw.translate(None, _CONTROL_BYTES))
+    return Decoded(None, None, "not_text" if controls > CONTROL_MAX_SHARE * len(raw) else "undecodable")
 
 
-def _strict(raw: bytes, enc: str) -> tuple[str | None, str | None, str | None]:
+def _strict(raw: bytes, enc: str) -> Decoded:
     try:
-        text = raw.decode(enc)
+        return Decoded(raw.decode(enc), enc, None)
     except UnicodeDecodeError:
-        return None, None, "undecodable"
-    if "\x00" in text:
-        return None, None, "not_text"
-    return text, enc, None
+        return Decoded(None, None, "undecodable")
 
 
 def _plausible(text: str, *, arabic: bool) -> bool:
@@ -121,67 +168,55 @@ def _plausible(text: str, *, arabic: bool) -> bool:
         letters = sum("\u0600" <= c <= "\u06ff" for c in high)
         # UTF-8 Arabic read as cp1256 turns into pairs like "ط§" "ظ„": a sign it is broken UTF-8.
         mojibake = len(re.findall(r"[طظ][\u0600-\u06ff\u0080-\u00ff]", text))
-        ok_share = letters / len(high) >= 0.8 and mojibake < 0.3 * max(letters, 1) / 2
+        # A few high bytes in Latin text are not Arabic: Arabic letters must be a real share of letters.
+        latin = sum(c.isascii() and c.isalpha() for c in text)
+        ok_share = (letters / len(high) >= 0.8 and mojibake < 0.3 * max(letters, 1) / 2
+                    and letters >= 0.3 * (letters + latin))
     else:
         ok_share = sum(c.isalpha() or c in "‘’“”–—…€" for c in high) / len(high) >= 0.9
     words = text.split()
     return ok_share and bool(words) and sum(map(len, words)) / len(words) <= 20
 
 
-# --- HTML --------------------------------------------------------------------------------------
-
-_DROP_TAGS = "script,style,noscript,nav,footer,header,aside,form,iframe,svg,button,template,select,object"
-_DROP_HINTS = re.compile(
-    r"(?i)(^|[-_ ])(share|sharing|social|comments?|related|advert|ads?|promo|newsletter|subscribe|"
-    r"breadcrumbs?|menu|navbar|cookie|sidebar|footer|masthead|tags?|most-read|popular|widget)($|[-_ ])"
-)
-_BLOCK = re.compile(
-    r"(?i)(<(?:br|hr)\b[^>]*>|</(?:p|div|h[1-6]|li|tr|td|th|section|article|blockquote|figcaption|pre|"
-    r"header|ul|ol|table|dd|dt|main|caption)\s*>|<(?:p|div|h[1-6]|li|tr|section|blockquote|figcaption|"
-    r"pre|ul|ol|table)\b[^>]*>)"
-)
-_META = {
-    "meta_title": ("meta[property='og:title']", "meta[name='twitter:title']", "meta[name='title']"),
-    "meta_source": ("meta[property='og:site_name']", "meta[name='publisher']",
-                    "meta[name='application-name']", "meta[name='author']"),
-    "meta_published": ("meta[property='article:published_time']", "meta[itemprop='datePublished']",
-                       "meta[name='pubdate']", "meta[name='publish-date']", "meta[name='date']",
-                       "meta[name='DC.date.issued']", "meta[name='parsely-pub-date']"),
-}
+def scrub(text: str) -> tuple[str | None, int]:
+    """(text with control characters as spaces, how many), or (None, n) when it is binary content."""
+    clean, n = _CONTROL_RE.subn(" ", text)
+    return (None if n > CONTROL_MAX_SHARE * len(text) else clean), n
 
 
-def html_to_text(html: str) -> tuple[str, dict[str, str | None]]:
-    """The article text of an HTML page, one block per line, and what its <head> says.
+def scrub_expr(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """`scrub` over a whole column: (text with control characters as spaces, their count)."""
+    return text.str.replace_all(CONTROL_CHARS, " "), text.str.count_matches(CONTROL_CHARS)
 
-    Scripts, styles, navigation, headers, footers and share/comment/related widgets are dropped; the
-    largest <article> (else <main>, else the body) is kept. Entities are decoded, so `&lt;script&gt;`
-    in an article becomes the text "<script>", which every later output escapes.
-    """
-    tree = LexborHTMLParser(html)
-    meta: dict[str, str | None] = {}
-    for key, selectors in _META.items():
-        meta[key] = next((n.attributes.get("content") for s in selectors if (n := tree.css_first(s))
-                          and n.attributes.get("content")), None)
-    if meta["meta_published"] is None and (t := tree.css_first("time[datetime]")):
-        meta["meta_published"] = t.attributes.get("datetime")
-    if meta["meta_title"] is None:
-        h1 = tree.css_first("h1") or tree.css_first("title")
-        meta["meta_title"] = h1.text(strip=True) if h1 else None
-    for node in tree.css(_DROP_TAGS):
-        node.decompose()
-    for node in tree.css("[class], [id]"):
-        hint = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
-        if node.tag not in ("html", "body", "article", "main") and _DROP_HINTS.search(hint):
-            node.decompose()
-    articles = tree.css("article") or tree.css("main") or tree.css("[itemprop='articleBody']")
-    root = max(articles, key=lambda n: len(n.text())) if articles else (tree.body or tree.root)
-    if root is None:
-        return "", meta
-    marked = LexborHTMLParser(_BLOCK.sub(lambda m: "\n" + m.group(0), root.html or ""))
-    raw_text = (marked.body or marked.root).text(separator="") if (marked.body or marked.root) else ""
-    lines = (re.sub(r"[ \t\u00a0]+", " ", ln).strip() for ln in raw_text.splitlines())
-    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-    return text, meta
+
+def _plural(n: int | pl.Expr, one: str, many: str) -> str | pl.Expr:
+    if isinstance(n, int):
+        return f"{n} {one if n == 1 else many}"
+    return n.cast(pl.String) + pl.when(n == 1).then(pl.lit(f" {one}")).otherwise(pl.lit(f" {many}"))
+
+
+def control_note(n: int) -> str:
+    """The note for a text whose `n` control characters became spaces."""
+    return f"{_plural(n, 'control character', 'control characters')}{_CONTROL_NOTE}"
+
+
+
+def scrub_records(rows: pl.DataFrame) -> pl.DataFrame:
+    """`scrub`'s rule over the `ok` records of a table: the same spaces, counts, notes and `not_text`."""
+    clean, n = scrub_expr(pl.col("text"))
+    ok = pl.col("status") == "ok"
+    binary = ok & (pl.col("_n") > CONTROL_MAX_SHARE * pl.col("text").str.len_chars())
+    control = ok & (pl.col("_n") > 0)
+    return rows.with_columns(_n=n.fill_null(0)).with_columns(
+        status=pl.when(binary).then(pl.lit("not_text")).otherwise("status"),
+        note=pl.when(binary).then(pl.lit(f"{_BINARY_NOTE}: ") + pl.col("_n").cast(pl.String)
+                                  + pl.lit(" control characters in ")
+                                  + pl.col("text").str.len_chars().cast(pl.String))
+        .when(control).then(_plural(pl.col("_n"), "control character", "control characters")
+                            + pl.lit(_CONTROL_NOTE))
+        .otherwise("note"),
+        text=pl.when(binary).then(pl.lit(None, pl.String)).when(control).then(clean).otherwise("text"),
+    ).drop("_n")
 
 
 # --- files and tables --------------------------------------------------------------------------
@@ -305,19 +340,40 @@ def _file_row(entry: Entry, options: ReadOptions) -> dict[str, str | None]:
     except OSError as exc:
         return _unreadable_row(entry, f"could not be read ({(exc.strerror or 'error').lower()})")
     row["sha256"] = hashlib.sha256(raw).hexdigest()
-    text, enc, problem = decode(raw)
-    row["encoding"] = enc
-    if problem:
-        note = {"not_text": "binary content, not text",
-                "undecodable": "bytes that neither UTF-8, UTF-16, Windows-1256 nor Windows-1252 explain"}
-        row.update(status=problem, note=note[problem])
-        return row
-    assert text is not None
-    if f.suffix.lower() in HTML_SUFFIXES or (f.suffix.lower() not in TEXT_SUFFIXES and _looks_html(text)):
-        text, meta = html_to_text(text)
-        row.update(meta)
-    row.update(text=text, status="ok")
+    row.update(read_text(raw, f.suffix.lower()))
     return row
+
+
+def read_text(raw: bytes, suffix: str) -> dict[str, str | None]:
+    """status, encoding, text, note and metadata of one file's bytes: decoding, hygiene, extraction.
+
+    Control characters follow the one rule of `scrub`; Markdown and HTML become their article text
+    (`analysis.markup`), whose metadata (front matter, <head>) fills meta_title/meta_source/meta_published.
+    """
+    d = decode_bytes(raw)
+    if d.problem or d.text is None:
+        note = {"not_text": _BINARY_NOTE,
+                "undecodable": "bytes that neither UTF-8, UTF-16, Windows-1256 nor Windows-1252 explain"}
+        problem = d.problem or "undecodable"
+        return {"status": problem, "encoding": d.encoding, "note": note[problem]}
+    notes = []
+    if d.replaced:
+        notes.append(f"not valid UTF-8: {_plural(d.replaced, 'byte', 'bytes')} replaced by U+FFFD")
+    text, n_control = scrub(d.text)
+    if text is None:
+        return {"status": "not_text", "encoding": d.encoding,
+                "note": f"{_BINARY_NOTE}: {n_control} control characters in {len(d.text)}"}
+    if n_control:
+        notes.append(control_note(n_control))
+    out: dict[str, str | None] = {"encoding": d.encoding, "status": "ok"}
+    if suffix in MARKDOWN_SUFFIXES:
+        text, meta = markdown_to_text(text)
+        out.update(meta)
+    elif suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and _looks_html(text)):
+        text, meta = html_to_text(text)
+        out.update(meta)
+    out.update(text=text, note="; ".join(notes) or None)
+    return out
 
 
 def _looks_html(text: str) -> bool:
@@ -632,14 +688,12 @@ def _table_rows(entry: Entry, options: ReadOptions) -> pl.DataFrame:
         encoding=pl.lit(encoding),
         status=pl.when(bad).then(pl.col("bad_status"))
         .when(nbytes > options.max_bytes).then(pl.lit("too_large"))
-        .when(pl.col("text").str.contains("\x00", literal=True)).then(pl.lit("not_text"))
         .otherwise(pl.lit("ok")),
         note=pl.when(bad).then(pl.col("bad_note"))
         .when(nbytes > options.max_bytes).then(
-            nbytes.cast(pl.String) + pl.lit(f" bytes, above the limit of {options.max_bytes}"))
-        .when(pl.col("text").str.contains("\x00", literal=True)).then(pl.lit("binary content, not text")),
+            nbytes.cast(pl.String) + pl.lit(f" bytes, above the limit of {options.max_bytes}")),
     )
-    rows = rows.with_columns(text=pl.when(pl.col("status") == "ok").then(pl.col("text")))
+    rows = scrub_records(rows.with_columns(text=pl.when(pl.col("status") == "ok").then(pl.col("text"))))
     html = rows.filter(pl.col("text").str.contains(r"(?i)<(?:html|body|article|p|div)\b[^>]*>"))
     if html.height:
         extracted = [html_to_text(t) for t in html["text"]]
@@ -764,7 +818,7 @@ def finalize(docs: pl.DataFrame, seen: _Seen | None = None) -> pl.DataFrame:
         key=key.hash(seed=0),
     )
     ok = pl.col("status") == "ok"
-    empty = ok & (key.fill_null("") == "")
+    empty = ok & ~pl.col("text").str.contains(_VISIBLE).fill_null(False)
     dup = ok & (~pl.col("key").is_first_distinct() | pl.col("key").is_in(seen.keys.implode()))
     out = docs.with_columns(
         status=pl.when(empty).then(pl.lit("empty")).when(dup).then(pl.lit("duplicate"))

@@ -149,15 +149,74 @@ def lang_expr(arabic: pl.Expr, latin: pl.Expr) -> pl.Expr:
     )
 
 
+# Line breaks: LF (CRLF keeps its CR at the end of the line, as white space), VT, FF, NEL (U+0085),
+# LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029).
+LINE_BREAKS = "\n\x0b\x0c\x85\u2028\u2029"
+_OTHER_BREAKS = f"[{LINE_BREAKS[1:]}]"
+
+
+# The prose of a text, for its language: Latin tokens that are names, URLs or code (a capital letter
+# anywhere: Milvus, GPT, OpenAI; a letter next to a digit or code punctuation: gpt-4o, time.sleep,
+# retry_delay, p50, https://..., a@b.c) are left out. What remains of Latin script is running words.
+_LATIN_NAME = (r"\S*\p{Lu}\S*|\S*(?:\p{Latin}[\d_./=:@#<>{}()\[\]\\-]|[\d_./=:@#<>{}()\[\]\\-]\p{Latin})\S*")
+# A line of code in a plain text (Markdown and HTML lose theirs when read): no Arabic letter, and an
+# assignment, a brace, a call written without a space, an arrow, a statement keyword opening it or a
+# block keyword opening it with a colon after (`if x is None:`). ASCII-only anchors keep it on the DFA.
+_CODE_LINE = (r"[=;{}]|[\p{L}\p{N}_]\(|->|=>|^[ \t]*(?:import|from[ \t]+\S+[ \t]+import|def|class|return|"
+              r"const|let|var|function|async|await|print|//|#!|\$|>>>)[ \t]|"
+              r"^[ \t]*(?:if|elif|else|for|while|try|except|with)(?-u:\b)[^\n]*:")
+LANG_SHARE = 0.7  # share of Arabic words among prose words for `ar`; 1 - LANG_SHARE or less is `en`
+
+
+def prose_words(frame: pl.LazyFrame, col: str) -> pl.LazyFrame:
+    """Add ar (Arabic words), la (Latin words of the prose) and la_all (all Latin words) of `col`, a
+    column of lines: lines of code (`_CODE_LINE`) have no prose."""
+    text = pl.col(col)
+    prose = text.str.replace_all(_LATIN_NAME, " ")
+    arabic = text.str.count_matches(r"\p{Arabic}+").cast(pl.Int64)
+    code = (arabic == 0) & text.str.contains(_CODE_LINE)
+    return frame.with_columns(
+        ar=arabic,
+        la=pl.when(code).then(0).otherwise(prose.str.count_matches(r"\p{Latin}+")).cast(pl.Int64),
+        la_all=text.str.count_matches(r"\p{Latin}+").cast(pl.Int64),
+    )
+
+
+def prose_lang_expr(arabic: pl.Expr, latin: pl.Expr, latin_all: pl.Expr) -> pl.Expr:
+    """`ar`, `en` or `mixed` from the share of Arabic words among the words of the prose.
+
+    Latin names and code in an Arabic article do not count (see `prose_words`), so an Arabic post
+    about Milvus, Claude and GPT-4o stays `ar`. A text whose Latin is all names (a headline in title
+    case) falls back on every Latin word.
+    """
+    latin = pl.when(arabic + latin > 0).then(latin).otherwise(latin_all)
+    share = arabic / (arabic + latin)
+    return (
+        pl.when(arabic + latin == 0).then(pl.lit(None, pl.String))
+        .when(share >= LANG_SHARE).then(pl.lit("ar"))
+        .when(share <= 1 - LANG_SHARE).then(pl.lit("en"))
+        .otherwise(pl.lit("mixed"))
+    )
+
+
 def lines(docs: pl.DataFrame) -> pl.DataFrame:
-    """One row per line of every `ok` document, with its offset, normalised form and boilerplate flag."""
+    """One row per line of every `ok` document, with its offset, normalised form and boilerplate flag.
+
+    Every line break ends a line (`LINE_BREAKS`); `brk` is the break that ended it. Only a plain
+    newline may be continued across by a hard-wrapped paragraph (see `blocks`).
+    """
     ok = (docs.lazy().with_row_index("doc_ord").filter(pl.col("status") == "ok")
           .select("doc_ord", "doc_id", "text"))
+    # Every break becomes "\n" for the split (one character for one, so offsets hold); the breaks
+    # themselves, in order, say what ended each line ("." stands for the end of the text).
+    breaks = pl.concat_str(pl.col("text").str.replace_all(f"[^{LINE_BREAKS}]+", ""), pl.lit("."))
     return (
-        ok.with_columns(line=pl.col("text").str.split("\n"))
-        .select("doc_ord", "doc_id", "line")
-        .explode("line")
-        .with_columns(line_idx=pl.int_range(pl.len()).over("doc_id"), n=pl.col("line").str.len_chars() + 1)
+        ok.with_columns(line=pl.col("text").str.replace_all(_OTHER_BREAKS, "\n").str.split("\n"),
+                        brk=breaks.str.split(""))
+        .select("doc_ord", "doc_id", "line", "brk")
+        .explode("line", "brk")
+        .with_columns(line_idx=pl.int_range(pl.len()).over("doc_id"), n=pl.col("line").str.len_chars() + 1,
+                      brk=pl.col("brk").replace(".", ""))
         .with_columns(line_start=(pl.col("n").cum_sum() - pl.col("n")).over("doc_id"))
         .with_columns(has_word=pl.col("line").str.contains(r"[\p{L}\p{N}]"))
         # Page furniture is short: only short lines are matched against the boilerplate patterns.
@@ -175,6 +234,7 @@ def blocks(ln: pl.DataFrame) -> pl.LazyFrame:
     A document is hard-wrapped when it has several lines, none longer than 120 characters, and most
     of them end mid-sentence (wire copy, e-mails, plain-text archives): there, consecutive lines of a
     paragraph are joined (with their original newline), so a sentence can run across a line break.
+    Other breaks (U+2028, U+2029, NEL, VT, FF) always end the block, and with it the sentence.
     """
     kept = ~pl.col("boilerplate") & pl.col("has_word")
     ends = pl.col("line").str.strip_chars().str.contains(rf"{_TERM}{_CLOSERS}*$")
@@ -184,17 +244,20 @@ def blocks(ln: pl.DataFrame) -> pl.LazyFrame:
     )
     marked = (
         ln.lazy().join(wrapped, on="doc_id", how="left", maintain_order="left")
-        .with_columns(kept=kept, wrapped=pl.col("wrapped").fill_null(False))
+        .with_columns(kept=kept, wrapped=pl.col("wrapped").fill_null(False),
+                      soft=pl.col("brk") == "\n")
     )
     cols = ["doc_ord", "doc_id", "block", "line_start", "line"]
     single = marked.filter(pl.col("kept") & ~pl.col("wrapped")).with_columns(
         block=pl.col("line_idx").cast(pl.UInt32))
     joined = (
         marked.filter(pl.col("wrapped"))
-        .with_columns(block=(~pl.col("kept").shift(1).fill_null(False)).cum_sum().over("doc_id"))
+        .with_columns(block=(~(pl.col("kept") & pl.col("soft")).shift(1).fill_null(False))
+                      .cum_sum().over("doc_id"))
         .filter(pl.col("kept"))
         .group_by("doc_ord", "doc_id", "block", maintain_order=True)
-        .agg(pl.col("line_start").first(), pl.col("line").str.join("\n"))
+        .agg(pl.col("line_start").first(),
+             pl.concat_str("line", "brk").str.join("").str.strip_chars_end(LINE_BREAKS + "\r"))
     )
     return pl.concat([single.select(cols), joined.select(cols)]).sort("doc_ord", "line_start")
 
@@ -345,12 +408,10 @@ def describe(ln: pl.DataFrame, bl: pl.DataFrame) -> pl.DataFrame:
             pl.col("par").str.extract(_DATELINE_PARENS, 1), pl.col("par").str.extract(_DATELINE_DASH, 1)
         ).str.strip_chars(),
     )
-    letters = ln.group_by("doc_id").agg(
-        ar=pl.col("line").str.count_matches(r"\p{Arabic}+").sum(),
-        la=pl.col("line").str.count_matches(r"\p{Latin}+").sum(),
-    )
     return (
-        letters.select("doc_id", lang=lang_expr(pl.col("ar"), pl.col("la")))
+        prose_words(ln.lazy().filter(~pl.col("boilerplate")), "line").group_by("doc_id")
+        .agg(pl.col("ar", "la", "la_all").sum())
+        .select("doc_id", lang=prose_lang_expr(pl.col("ar"), pl.col("la"), pl.col("la_all"))).collect()
         .join(title, on="doc_id", how="left")
         .join(dateline, on="doc_id", how="left")
         .join(source_line, on="doc_id", how="left")
