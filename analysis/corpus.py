@@ -298,9 +298,8 @@ def _walk(root: Path, folder: Path) -> Iterator[Entry]:
     try:
         children = list(os.scandir(folder))
     except OSError as exc:
-        if folder == root:
-            raise
-        yield Entry(root, folder, f"a folder that cannot be listed ({(exc.strerror or 'error').lower()})")
+        where = root.parent if folder == root else root
+        yield Entry(where, folder, f"a folder that cannot be listed ({(exc.strerror or 'error').lower()})")
         return
     for child in children:
         if child.name.startswith("."):
@@ -423,6 +422,9 @@ def _json_record(rec: object, where: str, text_col: str) -> _Record:
             for k, v in rec.items()}
 
 
+_TOO_DEEP = "JSON nested more deeply than can be read"
+
+
 def _json_error(exc: json.JSONDecodeError) -> str:
     return f"not JSON ({exc.msg.lower()} at line {exc.lineno}, column {exc.colno})"
 
@@ -441,6 +443,9 @@ def _read_jsonl(raw: bytes, text_col: str) -> list[_Record]:
         except ValueError:  # bytes json cannot decode (not UTF-8/16/32)
             records.append(_Bad("undecodable", f"{where}: bytes that are not UTF-8"))
             continue
+        except RecursionError:
+            records.append(_Bad("undecodable", f"{where}: {_TOO_DEEP}"))
+            continue
         records.append(_json_record(rec, where, text_col))
     return records
 
@@ -449,6 +454,8 @@ def _read_json(text: str, text_col: str) -> list[_Record]:
     """A JSON array of records (or one object); JSON lines saved as .json are read as such."""
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise TableError(_TOO_DEEP) from None
     except json.JSONDecodeError as exc:
         if text.lstrip().startswith("{") and "\n" in text.strip():
             return _read_jsonl(text.encode(), text_col)
@@ -593,6 +600,23 @@ def _frame(records: list[_Record], header: Sequence[str] = ()) -> pl.DataFrame:
     return pl.DataFrame(cols)
 
 
+def _decode_table(raw: bytes) -> tuple[str | None, str | None, str | None]:
+    """`decode`, except that NUL bytes in a text table cost the records that hold them, not the file.
+
+    The encoding is found without the NULs; the records keep them, and a record whose text holds one
+    gets the same status as any other (see `_table_rows`).
+    """
+    text, enc, problem = decode(raw)
+    if problem == "not_text" and b"\x00" in raw and not raw.startswith(_BINARY_MAGIC):
+        _, enc, problem = decode(raw.replace(b"\x00", b""))
+        if problem is None and enc is not None:
+            try:
+                return raw.decode(enc), enc, None
+            except UnicodeDecodeError:
+                return None, None, "undecodable"
+    return text, enc, problem
+
+
 def _read_table(
     f: Path, options: ReadOptions, records: tuple[int, int] | None = None
 ) -> tuple[pl.DataFrame, str]:
@@ -607,7 +631,7 @@ def _read_table(
     raw = f.read_bytes()
     if suffix in (".jsonl", ".ndjson"):
         return _frame(_read_jsonl(raw, options.text_column)), "utf-8"
-    text, enc, problem = decode(raw)
+    text, enc, problem = _decode_table(raw)
     if problem or text is None:
         raise TableError("binary content, not text" if problem == "not_text" else
                          "bytes that neither UTF-8, UTF-16, Windows-1256 nor Windows-1252 explain")
@@ -634,6 +658,9 @@ def _table_rows(entry: Entry, options: ReadOptions, records: tuple[int, int] | N
     except OSError as exc:
         note = f"could not be read ({(exc.strerror or 'error').lower()})"
         return pl.DataFrame([_unreadable_row(entry, note)], schema=FRAME_SCHEMA)
+    except Exception as exc:
+        note = f"unreadable table: it could not be parsed ({type(exc).__name__})"
+        return pl.DataFrame([{**one, "status": "undecodable", "note": note}], schema=FRAME_SCHEMA)
     if df.height == 0:
         cols = ", ".join(c for c in df.columns if c not in (_STATUS, _NOTE))
         note = f"a table with no records (columns: {cols})" if cols else "a table with no records"

@@ -51,6 +51,17 @@ def code_as_name(code: str) -> str | None:
     return s if len(s) <= 60 and _NAME.fullmatch(s) and not _CAMEL.match(s) else None
 
 
+# Where code was left out, until the text is tidied: a space, or nothing before punctuation, so "files
+# like `A.md` and `B.md`, then" reads "files like and, then" rather than "and ,". A private-use
+# character no article uses (one in the input is dropped).
+_GAP = "\ue000"
+_CLOSE_GAP = re.compile(rf"[ \t\u00a0]*{_GAP}[ \t\u00a0{_GAP}]*(?=[,.;:!?،؛؟)\]]|$)", re.M)
+
+
+def _close_gaps(s: str) -> str:
+    return _CLOSE_GAP.sub("", s).replace(_GAP, " ")
+
+
 # A link whose text is a URL written out: its target, not words.
 _URL = re.compile(r"(?i)\s*(?:https?://|ftp://|www\.|mailto:)\S*\s*")
 
@@ -86,7 +97,7 @@ def html_to_text(html: str) -> tuple[str, Meta]:
     <main>, else the body) is kept. Entities are decoded, so `&lt;script&gt;` in an article becomes
     the text "<script>", which every later output escapes.
     """
-    tree = LexborHTMLParser(html)
+    tree = LexborHTMLParser(html.replace(_GAP, ""))
     meta: Meta = {}
     for key, selectors in _META.items():
         meta[key] = next((n.attributes.get("content") for s in selectors if (n := tree.css_first(s))
@@ -102,11 +113,7 @@ def html_to_text(html: str) -> tuple[str, Meta]:
         if _URL.fullmatch(node.text()):
             node.decompose()
     for node in tree.css(_CODE_TAGS):
-        name = code_as_name(node.text())
-        if name is None:
-            node.decompose()
-        else:
-            node.replace_with(name)
+        node.replace_with(code_as_name(node.text()) or _GAP)
     for node in tree.css("[class], [id]"):
         hint = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
         if node.tag not in ("html", "body", "article", "main") and _DROP_HINTS.search(hint):
@@ -117,6 +124,7 @@ def html_to_text(html: str) -> tuple[str, Meta]:
         return "", meta
     marked = LexborHTMLParser(_BLOCK.sub(lambda m: "\n" + m.group(0), root.html or ""))
     raw_text = (marked.body or marked.root).text(separator="") if (marked.body or marked.root) else ""
+    raw_text = _close_gaps(raw_text)
     lines = (re.sub(r"[ \t\u00a0]+", " ", ln).strip() for ln in raw_text.splitlines())
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     return text, meta
@@ -211,8 +219,8 @@ def _inline_text(children: Sequence[Token]) -> str:
                 drop = max(drop - 1, 0) if m[1] else drop + 1
             elif m := _INLINE_CODE_HTML.match(c):
                 if m[1] and code is not None:
-                    if (name := code_as_name("".join(code))) is not None and not drop:
-                        out.append(name)
+                    if not drop:
+                        out.append(code_as_name("".join(code)) or _GAP)
                     code = None
                 elif not m[1]:
                     code = []
@@ -232,7 +240,7 @@ def _inline_text(children: Sequence[Token]) -> str:
         elif t == "hardbreak":
             piece = "\n"
         elif t == "code_inline":
-            piece = code_as_name(tok.content) or ""
+            piece = code_as_name(tok.content) or _GAP
         else:  # image (its alt text is not the article's), emphasis marks, anything else
             continue
         if drop or autolink:
@@ -255,7 +263,7 @@ def _url_text(children: Sequence[Token], i: int) -> bool:
 
 
 def _tidy(s: str) -> str:
-    lines = (re.sub(r"[ \t\u00a0]+", " ", ln).strip() for ln in s.split("\n"))
+    lines = (re.sub(r"[ \t\u00a0]+", " ", ln).strip() for ln in _close_gaps(s).split("\n"))
     return "\n".join(ln for ln in lines if ln)
 
 
@@ -324,6 +332,7 @@ def markdown_to_text(source: str) -> tuple[str, Meta]:
     taken for metadata: the document is then read as Markdown from its first line.
     """
     meta: Meta = dict.fromkeys(_FRONT_KEYS)
+    source = source.replace(_GAP, "")
     body = source
     if m := _TOML.match(source):
         try:

@@ -51,23 +51,16 @@ MIME_PRIORITY = {
     "html": ("text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg", "text/plain"),
     "pdf": ("text/markdown", "image/svg+xml", "image/png", "image/jpeg", "text/plain"),
 }
+ASSETS = Path(__file__).resolve().parent / "assets"  # the page's CSS, script and pandoc template
 INLINE_MIME = "application/x-qmd-inline+json"  # '+json': nbformat validates dict data only for these
 
-CSS = """<style>
-body { max-width: 60em; font-family: 'Noto Sans', 'DejaVu Sans', sans-serif; line-height: 1.5; }
-[lang="ar"], .quote[dir="rtl"] { font-family: Amiri, 'Noto Sans Arabic', 'DejaVu Sans', serif; }
-.quote { border-inline-start: 4px solid #9ab; margin: 0.6em 0; padding: 0.2em 0.9em; background: #f7f9fa; }
-.quote[dir="rtl"] { text-align: right; font-size: 1.15em; }
-.quote-source { font-size: 0.85em; color: #555; }
-figure { margin: 1.2em 0; overflow-x: auto; }
-figcaption { font-size: 0.9em; color: #333; margin-top: 0.3em; }
-.vega-chart { min-height: 2em; }
-.box { border: 1px solid #bbb; border-radius: 4px; padding: 0.5em 1em; background: #fafafa; }
-table { border-collapse: collapse; font-size: 0.9em; }
-th, td { border-bottom: 1px solid #ddd; padding: 0.2em 0.5em; vertical-align: top; }
-td[dir="auto"], td:has([dir]) { unicode-bidi: plaintext; }
-</style>
-"""
+CSS = "<style>\n" + (ASSETS / "report.css").read_text(encoding="utf-8") + "</style>\n"
+
+# Sortable, filterable tables and the contents that follow the reader: plain JavaScript, no network.
+SCRIPT = "<script>\n" + (ASSETS / "report.js").read_text(encoding="utf-8") + "</script>\n"
+
+# The page around pandoc's body: contents in a side column that stays, the report in the main one.
+HTML_TEMPLATE = (ASSETS / "template.html").read_text(encoding="utf-8")
 
 
 class RenderError(RuntimeError):
@@ -149,8 +142,24 @@ def vega_head_html(cache_dir: Path) -> str:
     debug = {"vega_version": "6", "vegalite_version": "6.4.1", "vegaembed_version": "7"}
     return (
         f"<script>(function(){{\n{bundle}\n}})();</script>\n"
-        f"<script>var VEGA_DEBUG = {json.dumps(debug)};</script>\n{CSS}"
+        f"<script>var VEGA_DEBUG = {json.dumps(debug)};</script>\n{font_faces()}{CSS}{SCRIPT}"
     )
+
+
+def font_faces() -> str:
+    """Amiri (regular and bold) inlined as @font-face: Arabic reads well offline, on any machine."""
+    import fontpkg
+
+    faces = []
+    with contextlib.suppress(Exception):
+        folder = fontpkg.path("amiri").parent
+        for weight, name in (("400", "Amiri-Regular.ttf"), ("700", "Amiri-Bold.ttf")):
+            data = base64.b64encode((folder / name).read_bytes()).decode("ascii")
+            faces.append(
+                f"@font-face {{ font-family: Amiri; font-weight: {weight}; font-style: normal; "
+                f"font-display: swap; src: url(data:font/ttf;base64,{data}) format('truetype'); }}"
+            )
+    return f"<style>{' '.join(faces)}</style>\n" if faces else ""
 
 
 _chart_ids = itertools.count(1)
@@ -276,6 +285,90 @@ def show(markdown: str) -> None:
     display(Markdown(markdown))
 
 
+def hint(text: str) -> None:
+    """A line for the HTML page only (how to use an interactive chart); the PDF never shows it."""
+    from IPython.display import display
+
+    display({"text/html": f'<p class="hint">{html.escape(text)}</p>', "text/plain": ""}, raw=True)
+
+
+def show_both(html_text: str, markdown: str) -> None:
+    """Emit HTML for the page and markdown for the PDF from one cell (Quarto's MIME priority picks)."""
+    from IPython.display import display
+
+    display({"text/html": html_text, "text/markdown": markdown, "text/plain": ""}, raw=True)
+
+
+def _cell_text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, list | tuple):
+        return ", ".join("" if x is None else str(x) for x in v)
+    if isinstance(v, float):
+        return f"{v:.3g}"
+    return str(v)
+
+
+def html_table(
+    df: Any,
+    *,
+    filters: dict[str, str] | None = None,
+    search: bool = True,
+    text_columns: tuple[str, ...] = (),
+    key: str = "table",
+) -> str:
+    """A table for the page: sortable by any column, filtered by `filters` (column: label) and a search.
+
+    Every cell is escaped (cells hold article text); text columns get `dir="auto"` so an Arabic sentence
+    runs right to left in an English page. A filter on a list column matches any of its values.
+    """
+    import polars as pl
+
+    filters = filters or {}
+    head, rows = [], []
+    for c in df.columns:
+        kind = "number" if df.schema[c].is_numeric() else "text"
+        button = f'<button type="button">{html.escape(c)}</button>'
+        head.append(f'<th scope="col" data-type="{kind}">{button}</th>')
+    values = {c: df[c].to_list() for c in filters}
+    for i, row in enumerate(df.iter_rows()):
+        attrs = []
+        for c in filters:
+            v = values[c][i]
+            v = v if isinstance(v, list) else [v]
+            attrs.append(f'data-f-{_slug(c)}="{html.escape("|".join(str(x) for x in v if x is not None))}"')
+        cells = []
+        for c, v in zip(df.columns, row, strict=True):
+            d = ' dir="auto"' if c in text_columns else ""
+            cells.append(f"<td{d}>{html.escape(_cell_text(v))}</td>")
+        rows.append(f'<tr {" ".join(attrs)}>' + "".join(cells) + "</tr>")
+    controls = []
+    for c, label in filters.items():
+        col = df[c]
+        col = col.explode() if isinstance(col.dtype, pl.List) else col
+        opts = "".join(
+            f'<option value="{html.escape(str(v))}">{html.escape(str(v))}</option>'
+            for v in col.drop_nulls().unique().sort().to_list()
+        )
+        controls.append(
+            f'<label>{html.escape(label)}<select data-filter="f-{_slug(c)}" name="{key}-{_slug(c)}">'
+            f'<option value="">all</option>{opts}</select></label>'
+        )
+    if search:
+        controls.append(f'<label>search<input type="search" data-search name="{key}-search" '
+                        'placeholder="any word"></label>')
+    controls.append("<output data-count></output>")
+    return (
+        f'<div class="data-table" id="{key}"><div class="filters">{"".join(controls)}</div>'
+        f'<div class="table-wrap"><table><thead><tr>{"".join(head)}</tr></thead>'
+        f'<tbody>{"".join(rows)}</tbody></table></div></div>'
+    )
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "col"
+
+
 def quote(text: str, *, lang: str | None, doc_id: str, label: str) -> str:
     """One quotation as a markdown block: its own language and direction, linked to its article."""
     if lang not in ("ar", "en"):  # "mixed" or unknown: the script most of its letters are in
@@ -284,9 +377,10 @@ def quote(text: str, *, lang: str | None, doc_id: str, label: str) -> str:
         lang = "ar" if arabic > latin else "en" if latin else None
     direction = {"ar": "rtl", "en": "ltr"}.get(lang or "", "auto")
     attrs = f'.quote dir="{direction}"' + (f' lang="{lang}"' if lang else "")
+    # the source line is English in its own block, so an RTL quotation does not reorder "…, sentence 9"
     return (
-        f"::: {{{attrs}}}\n{md_escape(text)}\n\n"
-        f"[[{md_escape(label)}](#{anchor(doc_id)})]{{.quote-source}}\n:::\n"
+        f":::: {{{attrs}}}\n{md_escape(text)}\n\n"
+        f'::: {{.quote-source lang="en" dir="ltr"}}\n[{md_escape(label)}](#{anchor(doc_id)})\n:::\n::::\n'
     )
 
 
@@ -463,7 +557,7 @@ class _Assembler:
         if mime == "text/markdown":
             return value.rstrip() + "\n"
         if mime == "text/plain":
-            return "" if opts.get("output") == "asis" and not value.strip() else _fence(value)
+            return "" if not value.strip() else _fence(value)
         self.n_images += 1
         name = (
             f"{opts.get('label') or 'image'}-{self.n_images}.{ {'image/svg+xml': 'svg'}.get(mime, mime[6:]) }"
@@ -488,6 +582,14 @@ class _Assembler:
         label = str(opts.get("label") or "")
         if label.startswith("fig-"):
             return self.figure(label, body, str(opts.get("fig-cap") or ""))
+        if label.startswith("tbl-") and opts.get("tbl-cap") and self.target == "html" and "<table" in body:
+            n = self.tables.setdefault(label, len(self.tables) + 1)
+            word = "جدول" if self.lang == "ar" else "Table"
+            return (
+                f'```{{=html}}\n<figure class="table-figure" id="{label}">\n<figcaption>'
+                f'<span class="caption-number">{word} {n}:</span> {html.escape(str(opts["tbl-cap"]))}'
+                f"</figcaption>\n```\n{body}\n```{{=html}}\n</figure>\n```\n"
+            )
         if label.startswith("tbl-") and opts.get("tbl-cap") and re.search(r"^\|.*\|$", body, flags=re.M):
             n = self.tables.setdefault(label, len(self.tables) + 1)
             word = "جدول" if self.lang == "ar" else "Table"
@@ -502,7 +604,8 @@ class _Assembler:
         if self.target == "html":
             return (
                 f'```{{=html}}\n<figure id="{label}">\n```\n{body}\n'
-                f"```{{=html}}\n<figcaption>{html.escape(caption)}</figcaption>\n</figure>\n```\n"
+                f'```{{=html}}\n<figcaption><span class="caption-number">{word} {n}:</span> '
+                f"{html.escape(cap)}</figcaption>\n</figure>\n```\n"
             )
         images = re.findall(r"^!\[\]\(([^)]+)\)$", body, flags=re.M)
         if len(images) == 1:  # a Typst figure: numbered, captioned, listed
@@ -585,7 +688,11 @@ def _typst_fix(src: str) -> str:
     src = src.replace("\\_", "\\_\u200b")
     src = _hex_breaks(src)
     # tables in a smaller type, ragged: eight columns of dates and names fit the page without wrapping
-    src = "#show table: set text(size: 0.85em)\n#show table.cell: set par(justify: false)\n" + src
+    # a long table runs on over pages instead of overflowing the one it starts on
+    src = (
+        "#show table: set text(size: 0.85em)\n#show table.cell: set par(justify: false)\n"
+        "#show figure.where(kind: table): set block(breakable: true)\n" + src
+    )
     return src.replace("#block[\n#set text(lang:", "#block(width: 100%)[\n#set text(lang:")
 
 
@@ -603,8 +710,11 @@ def to_html(markdown: str, meta: dict[str, Any], head: str, out: Path, build: Pa
 
     (build / "report.html.md").write_text(markdown, encoding="utf-8")
     (build / "head.html").write_text(head, encoding="utf-8")
+    (build / "template.html").write_text(HTML_TEMPLATE, encoding="utf-8")
     args = [
         "--standalone",
+        "--template",
+        str(build / "template.html"),
         "--section-divs",
         "-H",
         str(build / "head.html"),

@@ -232,3 +232,10 @@ def test_any_markdown_or_html_gives_text_and_never_fails(src):
     row = corpus.read_text(src.encode("utf-8"), ".md")
     assert row["status"] in {"ok", "not_text"}
     assert row["status"] == "not_text" or "\x00" not in row["text"]
+
+
+def test_code_left_out_leaves_no_space_before_punctuation():
+    body, _ = markdown_to_text("Files like `CLAUDE.md` and `AGENTS.md`, then more. The format is `a=b`.")
+    assert body == "Files like and, then more. The format is."
+    html, _ = html_to_text("<p>Files like <code>CLAUDE.md</code> and <code>AGENTS.md</code>, then.</p>")
+    assert html == "Files like and, then."

@@ -141,6 +141,22 @@ def test_notes_are_words_not_library_messages(tmp_path):
     assert all(n.endswith((")", "file")) for n in docs["note"])
 
 
+def test_json_nested_too_deep_to_parse_is_a_row_not_a_crash(tmp_path):
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    (tmp_path / "deep.jsonl").write_text(json.dumps({"id": "x", "text": GOOD[0]}) + "\n" + "[" * 100_000,
+                                         encoding="utf-8")
+    docs = read(tmp_path)
+    assert docs.select("path", "status", "note").rows() == [
+        ("deep.json", "undecodable", "unreadable table: JSON nested more deeply than can be read"),
+        ("deep.jsonl#0", "ok", None),
+        ("deep.jsonl#1", "undecodable", "line 2: JSON nested more deeply than can be read")]
+
+
+def test_a_nul_byte_in_one_csv_record_costs_that_record(tmp_path):
+    (tmp_path / "n.csv").write_bytes(f'id,text\na,"x\x00y {GOOD[0]}"\nb,"{GOOD[1]}"\n'.encode())
+    assert rows(read(tmp_path)) == [("n.csv#0", "not_text"), ("n.csv#1", "ok")]
+
+
 # --- 2. every filesystem entry, unique ids ----------------------------------------------------------
 
 def test_every_entry_that_is_not_a_readable_file_is_an_unreadable_row(tmp_path):
