@@ -29,7 +29,7 @@ from analysis import kb, resources, text
 
 MAX_PER_SENTENCE = 40  # entities kept per sentence (the first ones), so no sentence costs more than that
 SHAPE_REACH = 48  # characters after a family name in which its version, size and suffixes are read
-MIN_SKELETON = 3  # an Arabic word meets a Latin name by skeleton only when it has this many sound classes
+MIN_SKELETON = 4  # an Arabic word meets a Latin name by skeleton only when it has this many sound classes
 
 _KEY = ["doc_id", "sentence_idx"]
 _LEFT_OK = r"(?:^|[^\p{L}\p{N}])(?:و|ف|ب|ل|ك|ال|وال|بال|فال|لل|كال|ول|وب|وس|س)?$"
@@ -125,7 +125,12 @@ def _gazetteer(data_dir: str) -> pl.DataFrame:
         .unique(["pattern", "kind"], keep="first", maintain_order=True)
         .drop("alias", "krank")
     )
-    return g
+    # a family named like its maker ("DeepSeek", "MiniMax") is the maker, unless a version follows
+    # or the hand list names it as a model
+    org_patterns = g.filter(pl.col("kind").is_in(["org", "person"]))["pattern"].implode()
+    return g.with_columns(needs=pl.when((pl.col("kind") == "model") & (pl.col("rank") >= 1)
+                                        & pl.col("pattern").is_in(org_patterns))
+                          .then(pl.lit("shape")).otherwise("needs"))
 
 
 def gazetteer() -> pl.DataFrame:
@@ -141,17 +146,25 @@ def _models_index(data_dir: str) -> dict[str, tuple[str, str | None, str | None]
     return {_squash(p): (c, f, o) for p, c, f, o in g.select("pattern", "canonical", "family", "owner").iter_rows()}
 
 
+def _hand_names() -> list[str]:
+    orgs = kb.organisations()
+    hand = orgs.filter(pl.col("source") != "epoch") if "source" in orgs.columns else orgs
+    return [*hand["name"].to_list(), *hand["org"].to_list(), *kb.families()["family"].to_list()]
+
+
 @functools.lru_cache(maxsize=4)
-def _skeletons(data_dir: str) -> dict[str, tuple[str, str, str | None, str | None]]:
+def _skeletons(data_dir: str) -> dict[str, tuple[tuple[bool, ...], str, str, str | None, str | None]]:
     """Skeleton of every Latin name of one word to (kind, canonical, family, owner); ambiguous ones dropped."""
     del data_dir
+    # the names a reader would know in Arabic script: hand rows and families, not Epoch AI's long tail
     g = gazetteer().filter(pl.col("pattern").str.contains(r"^[a-z][a-z0-9]*$")
-                           & pl.col("needs").is_null())
+                           & pl.col("needs").is_null() & (pl.col("rank") <= 1)
+                           & pl.col("canonical").is_in(_hand_names()))
     seen: dict[str, set[tuple]] = {}
     for p, kind, c, f, o in g.select("pattern", "kind", "canonical", "family", "owner").iter_rows():
-        sk = kb.skeleton(p)
+        sk, gaps = kb.vowel_gaps(p)
         if len(re.sub(r"\d", "", sk)) >= MIN_SKELETON:
-            seen.setdefault(sk, set()).add((kind, c, f, o))
+            seen.setdefault(sk, set()).add((gaps, kind, c, f, o))
     return {sk: next(iter(v)) for sk, v in seen.items() if len(v) == 1}
 
 
@@ -175,7 +188,7 @@ def _shape_tail() -> str:
     suffix = _suffixes(str(resources.data_dir()))
     piece = (r"(?:v?\d+(?:\.\d+)*[a-z]{0,2}(?:-\d{3,4})?|[a-z]\d+(?:\.\d+)?[a-z]?|\d+x\d+b|a\d+b"
              + (rf"|(?:{suffix})" if suffix else "") + ")")
-    return rf"^(?:[ \-_/]?{piece}(?:[^\p{{L}}\p{{N}}]|$))+"
+    return rf"^(?:[ \-/]?{piece}(?:[^\p{{L}}\p{{N}}]|$))+"
 
 
 # --- finding --------------------------------------------------------------------------------------
@@ -259,6 +272,8 @@ def _kb_and_shape(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
                                   .otherwise(written)),
             how=pl.when(pl.col("known_full").is_not_null()).then(pl.lit("kb")).otherwise(pl.lit("shape")),
         ).drop("known_full")
+    else:
+        shaped = shaped.with_columns(how=pl.lit("shape"))
     plain = m.filter(pl.col("tail") == "").with_columns(how=pl.lit("kb"))
     versioned = shaped.select(*_KEY, s0="start")
     plain = plain.join(versioned, left_on=[*_KEY, "start"], right_on=[*_KEY, "s0"], how="anti")
@@ -324,11 +339,16 @@ def _translit(s: pl.DataFrame) -> pl.DataFrame:
         if w in known or w in stop or w.startswith("ال"):
             continue
         for cand in (w, w[1:] if w[0] in "وفبلك" else None):
-            if not cand or cand in stop or cand.startswith("ال") or len(cand) < 4:
+            # a name written in Arabic letters spells its vowels out ("زيليز", "كوهير"); a native word of
+            # the same consonants seldom does ("بنقل" is not OpenClaw)
+            if (not cand or cand in stop or cand.startswith("ال") or len(cand) < 4
+                    or sum(ch in "اويى" for ch in cand) < 2):
                 continue
-            hit = sk.get(kb.skeleton(cand))
-            if hit:
-                kind, canonical, family, owner = hit
+            skel, gaps = kb.vowel_gaps(cand)
+            hit = sk.get(skel)
+            # Arabic leaves short vowels out but seldom writes one Latin lacks (save an opening alef)
+            if hit and all(b for a, b in zip(gaps[1:], hit[0][1:], strict=True) if a):
+                _, kind, canonical, family, owner = hit
                 rows.append({"pattern": cand, "kind": kind, "canonical": canonical, "family": family,
                              "owner": owner})
                 break

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from analysis import resources, schema, text
+from analysis import entities, resources, schema, text
 
 WINDOW_MODEL = 60  # characters between a cue and a model it can be about
 WINDOW_ACTOR = 150  # characters between a cue and an actor it can be about
@@ -77,8 +77,6 @@ def _variants(alias: str) -> list[str]:
 @functools.lru_cache(maxsize=4)
 def _lexicon(data_dir: str) -> Lexicon:
     del data_dir  # the cache key: a user who points OPENNESS_DATA elsewhere gets that folder's tables
-    actors = resources.read_vocab("vocab", "actors.csv")
-    models = resources.read_vocab("vocab", "models.csv")
     cues = resources.read_vocab("vocab", "cues.csv")
     etypes = resources.read_vocab("vocab", "event_types.csv").with_columns(
         takes_model=pl.col("takes_model").str.strip_chars() == "yes",
@@ -88,20 +86,6 @@ def _lexicon(data_dir: str) -> Lexicon:
         date_kinds=pl.col("date_kinds").str.strip_chars().str.split(">").list.eval(pl.element().str.split("|")),
     )
     rows: list[dict] = []
-    for r in actors.iter_rows(named=True):
-        for v in _variants(r["alias"]):
-            rows.append(
-                {
-                    "alias": v,
-                    "kind": "actor",
-                    "name": r["actor"],
-                    "org": r["org"] or r["actor"],
-                    "person": (r["kind"] or "").strip() == "person",
-                }
-            )
-    for r in models.iter_rows(named=True):
-        for v in _variants(r["alias"]):
-            rows.append({"alias": v, "kind": "model", "name": r["model"], "org": r["actor"], "person": False})
     for r in cues.iter_rows(named=True):
         rows.append(
             {
@@ -139,6 +123,11 @@ def _lexicon(data_dir: str) -> Lexicon:
     patterns = sorted(set(info["pattern"].to_list()))
     triggers = sorted(set(info.filter(pl.col("kind").is_in(_TRIGGERS))["pattern"].to_list()))
     return Lexicon(patterns, triggers, info, etypes)
+
+
+def _actor_patterns() -> set[str]:
+    g = entities.gazetteer()
+    return set(g.filter(pl.col("kind").is_in(["org", "person"]))["pattern"].to_list())
 
 
 def lexicon() -> Lexicon:
@@ -210,7 +199,7 @@ def _drop_across(
     return pairs.join(crossed, on=key, how="anti")
 
 
-def _candidates(m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
+def _candidates(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFrame:
     """Cues with the model each is about (or none): one row per (cue, model)."""
     cues = (
         m.join(lex.info.filter(pl.col("kind").is_in(_TRIGGERS)), on="pattern")
@@ -233,8 +222,8 @@ def _candidates(m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
         .with_columns(takes_model=pl.col("takes_model").fill_null(True))
         .with_row_index("cue_id")
     )
-    models = m.join(lex.info.filter(pl.col("kind") == "model"), on="pattern").select(
-        *_KEY, m_start="start", m_end="end", model="name", owner="org"
+    models = ents.filter(pl.col("kind") == "model").select(
+        *_KEY, m_start="start", m_end="end", model="canonical", owner="owner"
     )
     pairs = (
         models.join(cues.filter("takes_model"), on=_KEY)
@@ -258,7 +247,7 @@ def _candidates(m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     return pl.concat([with_model, without.select(with_model.columns)]).sort("cue_id", "m_start")
 
 
-def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
+def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFrame:
     """Actor, model, event type, status and openness of each candidate."""
     info = lex.info
     et = lex.event_types
@@ -273,8 +262,9 @@ def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
         .with_row_index("row")
     )
 
-    actors = m.join(info.filter(pl.col("kind") == "actor"), on="pattern").select(
-        *_KEY, a_start="start", a_end="end", a_name="name", a_org="org", person="person"
+    actors = ents.filter(pl.col("kind").is_in(["org", "person"])).select(
+        *_KEY, a_start="start", a_end="end", a_name="canonical", a_org=pl.coalesce("owner", "canonical"),
+        person=pl.col("kind") == "person",
     )
     # explicit actor near the cue, when the model does not already name its owner
     near = (
@@ -322,8 +312,8 @@ def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
         .select("row")
         .unique()
     )
-    models_seen = m.join(info.filter(pl.col("kind") == "model"), on="pattern").select(
-        "doc_id", sentence_idx_e="sentence_idx", start_e="start", e_model="name", e_owner="org"
+    models_seen = ents.filter(pl.col("kind") == "model").select(
+        "doc_id", sentence_idx_e="sentence_idx", start_e="start", e_model="canonical", e_owner="owner"
     )
     todo = cand.join(model_ref, on="row").select("row", "doc_id", "sentence_idx", "actor")
     found = (
@@ -493,8 +483,8 @@ def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
 def _settle(c: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     """Releases whose openness the sentence leaves open, delays over releases, one row per mention key."""
     # longest first: with leftmost matching, "meta platforms" goes whole rather than leaving "platforms"
-    subject_words = sorted(set(lex.info.filter(pl.col("kind").is_in(["actor", "actor_ref", "subject"]))
-                               ["pattern"].to_list()), key=len, reverse=True)
+    subject_words = sorted(set(lex.info.filter(pl.col("kind").is_in(["actor_ref", "subject"]))["pattern"].to_list())
+                           | _actor_patterns(), key=len, reverse=True)
     doc_open = (
         c.filter(
             (pl.col("event_type") == "open_release")
@@ -546,7 +536,14 @@ def _settle(c: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
             openness=pl.when(pl.col("event_type") == "release").then("doc_openness_d").otherwise("openness"),
         )
         .drop("doc_openness_d")
-        .filter(pl.col("event_type") != "release")
+        # a launch the article never calls open is a closed_release of unknown openness: the scorer
+        # weighs it (feature `unsaid`) rather than a rule dropping it
+        .with_columns(unsaid=pl.col("event_type") == "release")
+        .with_columns(
+            event_type=pl.when(pl.col("unsaid")).then(pl.lit("closed_release")).otherwise("event_type"),
+            openness=pl.when(pl.col("unsaid")).then(pl.lit("unknown")).otherwise("openness"),
+        )
+        .filter(~pl.col("unsaid") | pl.col("model").is_not_null())
     )
     # an adjective alone ("open-source") makes a mention only about a model it qualifies
     c = c.filter((pl.col("role") != "openness") | pl.col("model").is_not_null())
@@ -633,8 +630,10 @@ def _hash(*parts: str | int | None) -> str:
     return hashlib.sha1("\x1f".join("" if p is None else str(p) for p in parts).encode()).hexdigest()[:16]
 
 
-def extract_mentions(sentences: pl.DataFrame, documents: pl.DataFrame, dates: pl.DataFrame) -> pl.DataFrame:
-    """The mentions table: one row per event mention found in a sentence."""
+def extract_mentions(
+    sentences: pl.DataFrame, documents: pl.DataFrame, dates: pl.DataFrame, ents: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """The mentions table: one row per event mention found in a sentence (`ents`: the entities table)."""
     if sentences.height == 0 or "text_norm" not in sentences.columns:
         return schema.empty(schema.MENTIONS)
     lex = lexicon()
@@ -643,10 +642,14 @@ def extract_mentions(sentences: pl.DataFrame, documents: pl.DataFrame, dates: pl
         return schema.empty(schema.MENTIONS)
     docs = flagged.select("doc_id").unique()
     m = find_matches(sentences.join(docs, on="doc_id"), lex)
-    cand = _candidates(m.join(flagged.select(_KEY), on=_KEY), lex)
+    if ents is None:
+        ents = entities.extract_entities(sentences.join(docs, on="doc_id"))
+    else:
+        ents = ents.join(docs, on="doc_id")
+    cand = _candidates(m.join(flagged.select(_KEY), on=_KEY), lex, ents)
     if cand.height == 0:
         return schema.empty(schema.MENTIONS)
-    c = _settle(_resolve(cand, m, lex), lex).with_row_index("mkey")
+    c = _settle(_resolve(cand, m, lex, ents), lex).with_row_index("mkey")
     if c.height == 0:
         return schema.empty(schema.MENTIONS)
     spans = dates if dates is not None and dates.height and "kind" in dates.columns else None

@@ -149,6 +149,35 @@ def skeleton(word: str) -> str:
     return "".join(out)
 
 
+def vowel_gaps(word: str) -> tuple[str, tuple[bool, ...]]:
+    """Consonant skeleton and, for each gap between its classes (and before the first, after the
+    last), whether the word writes a vowel there: "milvus" → ("MLFS", (F, T, F, T, F))."""
+    key = transliteration()
+    cons: list[str] = []
+    gaps = [False]
+    i, n = 0, len(word)
+    while i < n:
+        ch = word[i]
+        script = "arabic" if "\u0600" <= ch <= "\u06ff" else "latin"
+        step, to = 1, None
+        for frm, t in key.get(script, []):
+            f = frm.rstrip("$")
+            if word.startswith(f, i) and (not frm.endswith("$") or i + len(f) == n):
+                step, to = len(f), t
+                break
+        if ch.isdigit():
+            to = ch
+        if to is None:
+            pass
+        elif to == "":
+            gaps[-1] = True
+        elif not (cons and cons[-1] == to and not gaps[-1]):
+            cons.append(to)
+            gaps.append(False)
+        i += step
+    return "".join(cons), tuple(gaps)
+
+
 def with_country(table: pl.DataFrame, column: str = "actor") -> pl.DataFrame:
     """Add `country` and `region` of the organisation named in `column` (a person's: their org's).
 
