@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from analysis import entities, resources, schema, text
+from analysis import entities, kb, resources, schema, scoring, text
 
 WINDOW_MODEL = 60  # characters between a cue and a model it can be about
 WINDOW_ACTOR = 150  # characters between a cue and an actor it can be about
@@ -630,8 +630,41 @@ def _hash(*parts: str | int | None) -> str:
     return hashlib.sha1("\x1f".join("" if p is None else str(p) for p in parts).encode()).hexdigest()[:16]
 
 
+def _context_features(c: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFrame:
+    """What the rest of the article and the knowledge base say about each candidate, for the scorer."""
+    opens = (m.join(lex.info.filter(pl.col("openness").is_in(["open_source", "open_weights", "restricted"])),
+                    on="pattern").select(*_KEY, o_start="start"))
+    doc_words = opens.group_by("doc_id").agg(doc_open_words=pl.len())
+    models = ents.filter(pl.col("kind") == "model").select(*_KEY, "start", "canonical")
+    near = (models.join(opens, on=_KEY).filter((pl.col("o_start") - pl.col("start")).abs() <= WINDOW_OPENNESS)
+            .select("doc_id", model="canonical").unique().with_columns(model_open_elsewhere=pl.lit(True)))
+    how = ents.filter(pl.col("kind") == "model").select(*_KEY, m_start="start", model_known="known",
+                                                        model_how="how").unique([*_KEY, "m_start"])
+    kbm = kb.models().select("model", kb_openness="openness").unique("model", keep="first")
+    fam = kb.families().select(model="family", fam_open="open_default")
+    return (
+        c.join(doc_words, on="doc_id", how="left")
+        .join(near, on=["doc_id", "model"], how="left")
+        .join(how, on=[*_KEY, "m_start"], how="left")
+        .join(kbm, on="model", how="left")
+        .join(fam, on="model", how="left")
+        .with_columns(kb_openness=pl.coalesce("kb_openness", "fam_open"),
+                      repeats=pl.len().over("doc_id", "actor", "model", "event_type"))
+        .drop("fam_open")
+    )
+
+
+def candidate_table(
+    sentences: pl.DataFrame, documents: pl.DataFrame, dates: pl.DataFrame | None = None,
+    ents: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Every candidate event with the scorer's features, before any threshold (what `openness train` fits)."""
+    return extract_mentions(sentences, documents, dates, ents, candidates=True)
+
+
 def extract_mentions(
-    sentences: pl.DataFrame, documents: pl.DataFrame, dates: pl.DataFrame, ents: pl.DataFrame | None = None
+    sentences: pl.DataFrame, documents: pl.DataFrame, dates: pl.DataFrame | None,
+    ents: pl.DataFrame | None = None, *, min_confidence: float | None = None, candidates: bool = False,
 ) -> pl.DataFrame:
     """The mentions table: one row per event mention found in a sentence (`ents`: the entities table)."""
     if sentences.height == 0 or "text_norm" not in sentences.columns:
@@ -649,7 +682,14 @@ def extract_mentions(
     cand = _candidates(m.join(flagged.select(_KEY), on=_KEY), lex, ents)
     if cand.height == 0:
         return schema.empty(schema.MENTIONS)
-    c = _settle(_resolve(cand, m, lex, ents), lex).with_row_index("mkey")
+    c = _settle(_resolve(cand, m, lex, ents), lex)
+    if c.height == 0:
+        return schema.empty(schema.MENTIONS)
+    c = _context_features(c, m, lex, ents)
+    ev = sentences.select(*_KEY, "char_start", "char_end", evidence="text", lang="lang")
+    if candidates:
+        return c.join(ev, on=_KEY, how="left")
+    c = scoring.score(c, min_confidence).with_row_index("mkey")
     if c.height == 0:
         return schema.empty(schema.MENTIONS)
     spans = dates if dates is not None and dates.height and "kind" in dates.columns else None
@@ -667,7 +707,6 @@ def extract_mentions(
             }
         )
     c = _date(c, spans, m, lex, documents)
-    ev = sentences.select(*_KEY, "char_start", "char_end", evidence="text", lang="lang")
     c = c.join(ev, on=_KEY, how="left").with_columns(
         confidence=pl.col("confidence").clip(0.0, 1.0).round(2),
         narratives=pl.lit([], pl.List(pl.String)),

@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from analysis import corpus, dates, events, narratives, schema, text
+from analysis import corpus, dates, entities, events, narratives, schema, text
 
 
 class StageLog:
@@ -40,6 +40,7 @@ def build_tables(
     random_state: int = 0,
     progress: bool = True,
     batch_docs: int | None = None,
+    min_confidence: float | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Read `sources` and run every stage; returns the five tables in contract form.
 
@@ -49,10 +50,12 @@ def build_tables(
     if batch_docs:
         with tempfile.TemporaryDirectory(prefix="openness-") as tmp:
             paths = build_in_batches(sources, Path(tmp), batch_docs=batch_docs, options=options,
-                                     random_state=random_state, progress=progress, csv=False)
+                                     random_state=random_state, progress=progress, csv=False,
+                                     min_confidence=min_confidence)
             return {name: pl.read_parquet(path) for name, path in paths.items()}
     docs = corpus.read_corpus(sources, options=options, progress=progress)
-    return build_from_documents(docs, random_state=random_state, progress=progress)
+    return build_from_documents(docs, random_state=random_state, progress=progress,
+                                min_confidence=min_confidence)
 
 
 def _documents(docs: pl.DataFrame) -> pl.DataFrame:
@@ -61,14 +64,16 @@ def _documents(docs: pl.DataFrame) -> pl.DataFrame:
 
 
 def build_from_documents(
-    docs: pl.DataFrame, *, random_state: int = 0, progress: bool = False
+    docs: pl.DataFrame, *, random_state: int = 0, progress: bool = False, min_confidence: float | None = None
 ) -> dict[str, pl.DataFrame]:
     """Run the stages after reading, on a frame from `corpus.read_corpus`."""
     log = StageLog(progress and docs.height >= corpus.PROGRESS_MIN_FILES)
     docs = log.run("publication dates", dates.publication_dates, docs)
     docs, sentences = log.run("sentences", text.segment, docs)
     spans = log.run("dates in sentences", dates.extract_dates, sentences, docs)
-    mentions = log.run("event mentions", events.extract_mentions, sentences, docs, spans)
+    ents = log.run("entities", entities.extract_entities, sentences)
+    mentions = log.run("event mentions", events.extract_mentions, sentences, docs, spans, ents,
+                       min_confidence=min_confidence)
     narr = log.run("narratives", narratives.narratives_table, sentences, random_state=random_state)
     mentions = events.attach_narratives(mentions, narr)
     evts = log.run("events", events.merge_events, mentions, docs)
@@ -96,6 +101,7 @@ def build_in_batches(
     random_state: int = 0,
     progress: bool = True,
     csv: bool = True,
+    min_confidence: float | None = None,
 ) -> dict[str, Path]:
     """Build the five tables into `out` with memory bounded by the batch, not by the corpus.
 
@@ -128,7 +134,8 @@ def build_in_batches(
         docs = dates.publication_dates(docs)
         docs, sentences = text.segment(docs)
         spans = dates.extract_dates(sentences, docs)
-        mentions = events.extract_mentions(sentences, docs, spans)
+        ents = entities.extract_entities(sentences)
+        mentions = events.extract_mentions(sentences, docs, spans, ents, min_confidence=min_confidence)
         write(_documents(docs), "documents", i)
         write(schema.conform(sentences, schema.SENTENCES), "sentences", i)
         write(schema.conform(mentions, schema.MENTIONS), "mentions_raw", i)
