@@ -374,7 +374,8 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     parts.append(_context(s, [_ORG_AR], "text_norm", "org"))
     parts.append(_translit(s))
     cols = list(SCHEMA)
-    e = pl.concat([p.select(cols).cast(SCHEMA) for p in parts if p.height])  # type: ignore[arg-type]
+    found = [p.select(cols).cast(SCHEMA) for p in parts if p.height]  # type: ignore[arg-type]
+    e = pl.concat(found) if found else pl.DataFrame(schema=SCHEMA)
     if e.height == 0:
         return pl.DataFrame(schema=SCHEMA)
     # where spans overlap, the knowledge base's reading wins, then the longest
