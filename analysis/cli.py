@@ -158,7 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "fixtures, the real corpus's dev split), label them from the annotations under "
                        "tests/annotations, fit a logistic regression with a fixed seed, choose the threshold "
                        "by cross-validated F1, and write the scorer as JSON.")
-    t.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "data/models/event_scorer.json",
+    scorer = Path(__file__).resolve().parent.parent / "data/models/event_scorer.json"
+    t.add_argument("--out", type=Path, default=scorer,
                    help="where to write the scorer (default: data/models/event_scorer.json)")
     t.add_argument("--random-state", type=int, default=0, help="seed for the folds and the fit (default: 0)")
     t.set_defaults(func=cmd_train)

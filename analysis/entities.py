@@ -34,9 +34,43 @@ MIN_SKELETON = 4  # an Arabic word meets a Latin name by skeleton only when it h
 _KEY = ["doc_id", "sentence_idx"]
 _LEFT_OK = r"(?:^|[^\p{L}\p{N}])(?:و|ف|ب|ل|ك|ال|وال|بال|فال|لل|كال|ول|وب|وس|س)?$"
 _ALNUM = r"^[\p{L}\p{N}]"
-_STOP_EN = {"The", "This", "That", "These", "It", "Its", "In", "On", "For", "And", "But", "With", "A", "An",
-            "Is", "Are", "Was", "We", "You", "They", "Our", "Their", "If", "When", "What", "How", "Why",
-            "Which", "AI", "LLM", "API", "Model", "Models", "Open", "New"}
+_STOP_EN = {
+    "The",
+    "This",
+    "That",
+    "These",
+    "It",
+    "Its",
+    "In",
+    "On",
+    "For",
+    "And",
+    "But",
+    "With",
+    "A",
+    "An",
+    "Is",
+    "Are",
+    "Was",
+    "We",
+    "You",
+    "They",
+    "Our",
+    "Their",
+    "If",
+    "When",
+    "What",
+    "How",
+    "Why",
+    "Which",
+    "AI",
+    "LLM",
+    "API",
+    "Model",
+    "Models",
+    "Open",
+    "New",
+}
 
 SCHEMA = {
     "doc_id": pl.String,
@@ -68,17 +102,34 @@ def _squash(s: str) -> str:
 
 @functools.lru_cache(maxsize=4)
 def _gazetteer(data_dir: str) -> pl.DataFrame:
-    """Every spelling the knowledge base knows: pattern (normalised), kind, canonical, family, owner, needs."""
+    """Every spelling the knowledge base knows: pattern, kind, canonical, family, owner, needs."""
     del data_dir  # the cache key
     rows: list[dict] = []
     orgs = kb.organisations()
     country = dict(zip(orgs["name"], orgs["country"], strict=True))
 
-    def add(alias: str, kind: str, canonical: str, family: str | None, owner: str | None,
-            needs: str | None = None, rank: int = 0) -> None:
+    def add(
+        alias: str,
+        kind: str,
+        canonical: str,
+        family: str | None,
+        owner: str | None,
+        needs: str | None = None,
+        rank: int = 0,
+    ) -> None:
         for v in _variants(alias):
-            rows.append({"alias": v, "kind": kind, "canonical": canonical, "family": family, "owner": owner,
-                         "country": country.get(owner or ""), "needs": needs, "rank": rank})
+            rows.append(
+                {
+                    "alias": v,
+                    "kind": kind,
+                    "canonical": canonical,
+                    "family": family,
+                    "owner": owner,
+                    "country": country.get(owner or ""),
+                    "needs": needs,
+                    "rank": rank,
+                }
+            )
 
     for r in orgs.iter_rows(named=True):
         kind = (r["kind"] or "org").strip()
@@ -113,9 +164,19 @@ def _gazetteer(data_dir: str) -> pl.DataFrame:
             continue
         add(name, "model", name, r["family"] or name, r["owner"], rank=2)
     g = (
-        pl.DataFrame(rows, schema={"alias": pl.String, "kind": pl.String, "canonical": pl.String,
-                                   "family": pl.String, "owner": pl.String, "country": pl.String,
-                                   "needs": pl.String, "rank": pl.Int64})
+        pl.DataFrame(
+            rows,
+            schema={
+                "alias": pl.String,
+                "kind": pl.String,
+                "canonical": pl.String,
+                "family": pl.String,
+                "owner": pl.String,
+                "country": pl.String,
+                "needs": pl.String,
+                "rank": pl.Int64,
+            },
+        )
         .with_columns(pattern=text.normalize_expr(pl.col("alias").str.strip_chars()))
         .filter(pl.col("pattern").str.len_chars() > 1)
         # one meaning per spelling: hand rows first, then families, then Epoch AI's rows; people and
@@ -128,9 +189,13 @@ def _gazetteer(data_dir: str) -> pl.DataFrame:
     # a family named like its maker ("DeepSeek", "MiniMax") is the maker, unless a version follows
     # or the hand list names it as a model
     org_patterns = g.filter(pl.col("kind").is_in(["org", "person"]))["pattern"].implode()
-    return g.with_columns(needs=pl.when((pl.col("kind") == "model") & (pl.col("rank") >= 1)
-                                        & pl.col("pattern").is_in(org_patterns))
-                          .then(pl.lit("shape")).otherwise("needs"))
+    return g.with_columns(
+        needs=pl.when(
+            (pl.col("kind") == "model") & (pl.col("rank") >= 1) & pl.col("pattern").is_in(org_patterns)
+        )
+        .then(pl.lit("shape"))
+        .otherwise("needs")
+    )
 
 
 def gazetteer() -> pl.DataFrame:
@@ -143,7 +208,10 @@ def _models_index(data_dir: str) -> dict[str, tuple[str, str | None, str | None]
     """Squashed spelling of every known model to (canonical, family, owner): "qwen3" → Qwen3."""
     del data_dir
     g = gazetteer().filter(pl.col("kind") == "model")
-    return {_squash(p): (c, f, o) for p, c, f, o in g.select("pattern", "canonical", "family", "owner").iter_rows()}
+    return {
+        _squash(p): (c, f, o)
+        for p, c, f, o in g.select("pattern", "canonical", "family", "owner").iter_rows()
+    }
 
 
 def _hand_names() -> list[str]:
@@ -154,12 +222,15 @@ def _hand_names() -> list[str]:
 
 @functools.lru_cache(maxsize=4)
 def _skeletons(data_dir: str) -> dict[str, tuple[tuple[bool, ...], str, str, str | None, str | None]]:
-    """Skeleton of every Latin name of one word to (kind, canonical, family, owner); ambiguous ones dropped."""
+    """Skeleton of every one-word Latin name to (gaps, kind, canonical, family, owner); ambiguous dropped."""
     del data_dir
     # the names a reader would know in Arabic script: hand rows and families, not Epoch AI's long tail
-    g = gazetteer().filter(pl.col("pattern").str.contains(r"^[a-z][a-z0-9]*$")
-                           & pl.col("needs").is_null() & (pl.col("rank") <= 1)
-                           & pl.col("canonical").is_in(_hand_names()))
+    g = gazetteer().filter(
+        pl.col("pattern").str.contains(r"^[a-z][a-z0-9]*$")
+        & pl.col("needs").is_null()
+        & (pl.col("rank") <= 1)
+        & pl.col("canonical").is_in(_hand_names())
+    )
     seen: dict[str, set[tuple]] = {}
     for p, kind, c, f, o in g.select("pattern", "kind", "canonical", "family", "owner").iter_rows():
         sk, gaps = kb.vowel_gaps(p)
@@ -179,15 +250,22 @@ def _suffixes(data_dir: str) -> str:
 def _stopwords_ar(data_dir: str) -> frozenset[str]:
     del data_dir
     path = resources.data_file("narratives", "stopwords_ar.txt")
-    words = [w.strip() for w in path.read_text(encoding="utf-8").splitlines() if w.strip() and not w.startswith("#")]
+    words = [
+        w.strip()
+        for w in path.read_text(encoding="utf-8").splitlines()
+        if w.strip() and not w.startswith("#")
+    ]
     return frozenset(text.normalize(w) for w in words)
 
 
 def _shape_tail() -> str:
     """A version, size or suffix after a family name ("3.1-405b-instruct", " opus 4.5", "-air")."""
     suffix = _suffixes(str(resources.data_dir()))
-    piece = (r"(?:v?\d+(?:\.\d+)*[a-z]{0,2}(?:-\d{3,4})?|[a-z]\d+(?:\.\d+)?[a-z]?|\d+x\d+b|a\d+b"
-             + (rf"|(?:{suffix})" if suffix else "") + ")")
+    piece = (
+        r"(?:v?\d+(?:\.\d+)*[a-z]{0,2}(?:-\d{3,4})?|[a-z]\d+(?:\.\d+)?[a-z]?|\d+x\d+b|a\d+b"
+        + (rf"|(?:{suffix})" if suffix else "")
+        + ")"
+    )
     return rf"^(?:[ \-/]?{piece}(?:[^\p{{L}}\p{{N}}]|$))+"
 
 
@@ -198,8 +276,9 @@ def _find(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
     """Gazetteer matches with word boundaries (Arabic clitics allowed before, a digit after a model)."""
     patterns = sorted(set(g["pattern"].to_list()))
     if not patterns or s.height == 0:
-        return pl.DataFrame(schema={**{k: SCHEMA[k] for k in _KEY}, "pattern": pl.String,
-                                    "start": pl.Int64, "end": pl.Int64})
+        return pl.DataFrame(
+            schema={**{k: SCHEMA[k] for k in _KEY}, "pattern": pl.String, "start": pl.Int64, "end": pl.Int64}
+        )
     s = s.filter(pl.col("text_norm").str.contains_any(patterns))
     m = (
         s.with_columns(
@@ -208,11 +287,24 @@ def _find(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
         )
         .explode("pattern", "byte")
         .drop_nulls("pattern")
-        .with_columns(start=pl.col("text_norm").cast(pl.Binary).bin.head(pl.col("byte").cast(pl.Int64))
-                      .cast(pl.String).str.len_chars().cast(pl.Int64))
+        .with_columns(
+            start=pl.col("text_norm")
+            .cast(pl.Binary)
+            .bin.head(pl.col("byte").cast(pl.Int64))
+            .cast(pl.String)
+            .str.len_chars()
+            .cast(pl.Int64)
+        )
         .with_columns(end=pl.col("start") + pl.col("pattern").str.len_chars().cast(pl.Int64))
-        .join(g.group_by("pattern").agg(kind=pl.when((pl.col("kind") == "model").any()).then(pl.lit("model"))
-                                         .otherwise(pl.col("kind").first())), on="pattern", how="left")
+        .join(
+            g.group_by("pattern").agg(
+                kind=pl.when((pl.col("kind") == "model").any())
+                .then(pl.lit("model"))
+                .otherwise(pl.col("kind").first())
+            ),
+            on="pattern",
+            how="left",
+        )
     )
     lo = pl.max_horizontal(pl.col("start") - 4, pl.lit(0))
     before = pl.col("text_norm").str.slice(lo, pl.col("start") - lo)
@@ -234,26 +326,45 @@ def _surface(start: str = "start", end: str = "end") -> pl.Expr:
     """The words as written: from `text` where normalising kept the sentence's length, else `text_norm`."""
     n = pl.col(end) - pl.col(start)
     same = pl.col("text").str.len_chars() == pl.col("text_norm").str.len_chars()
-    return pl.when(same).then(pl.col("text").str.slice(pl.col(start), n)).otherwise(
-        pl.col("text_norm").str.slice(pl.col(start), n))
+    return (
+        pl.when(same)
+        .then(pl.col("text").str.slice(pl.col(start), n))
+        .otherwise(pl.col("text_norm").str.slice(pl.col(start), n))
+    )
 
 
 def _kb_and_shape(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
     m = _find(s, g).join(g, on="pattern", how="left").join(s, on=_KEY, how="left")
-    tail = (pl.col("text_norm").str.slice(pl.col("end"), SHAPE_REACH)
-            .str.extract(_shape_tail(), 0).fill_null("")
-            .str.replace(r"[^\p{L}\p{N}]+$", ""))
+    tail = (
+        pl.col("text_norm")
+        .str.slice(pl.col("end"), SHAPE_REACH)
+        .str.extract(_shape_tail(), 0)
+        .fill_null("")
+        .str.replace(r"[^\p{L}\p{N}]+$", "")
+    )
     m = m.with_columns(tail=pl.when(pl.col("kind") == "model").then(tail).otherwise(pl.lit("")))
     # a product name after the family, written with a capital in running text ("Claude Cowork",
     # "Gemini CLI"); not in headings, where every word has one
     same = pl.col("text").str.len_chars() == pl.col("text_norm").str.len_chars()
     words = pl.col("text").str.count_matches(r"\b\p{L}+")
     caps = pl.col("text").str.count_matches(r"\b\p{Lu}\p{L}*")
-    after = pl.col("text").str.slice(pl.col("end") + pl.col("tail").str.len_chars(), 24).str.extract(
-        r"^ ([A-Z][a-z]{2,}|[A-Z]{2,5})(?:[^\p{L}\p{N}]|$)", 1)
-    title = (pl.when((pl.col("kind") == "model") & same & (caps * 2 < words) & ~after.is_in(list(_STOP_EN))
-                     & pl.col("surface0").str.contains(r"^[A-Za-z]"))
-             .then(pl.lit(" ") + after).otherwise(pl.lit("")).fill_null(""))
+    after = (
+        pl.col("text")
+        .str.slice(pl.col("end") + pl.col("tail").str.len_chars(), 24)
+        .str.extract(r"^ ([A-Z][a-z]{2,}|[A-Z]{2,5})(?:[^\p{L}\p{N}]|$)", 1)
+    )
+    title = (
+        pl.when(
+            (pl.col("kind") == "model")
+            & same
+            & (caps * 2 < words)
+            & ~after.is_in(list(_STOP_EN))
+            & pl.col("surface0").str.contains(r"^[A-Za-z]")
+        )
+        .then(pl.lit(" ") + after)
+        .otherwise(pl.lit(""))
+        .fill_null("")
+    )
     m = m.with_columns(surface0=_surface()).with_columns(tail=pl.col("tail") + title).drop("surface0")
     # a family that only names a model with a version after it ("Nova", "Whisper") needs one
     m = m.filter(pl.col("needs").is_null() | (pl.col("tail") != ""))
@@ -262,16 +373,28 @@ def _kb_and_shape(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
     idx = _models_index(str(resources.data_dir()))
     shaped = m.filter(pl.col("tail") != "")
     if shaped.height:
-        full = shaped["surface"].map_elements(lambda x: idx.get(_squash(x), (None,))[0], return_dtype=pl.String)
-        written = pl.concat_str(pl.col("family"), pl.col("text_norm").str.slice(
-            pl.col("end") - pl.col("tail").str.len_chars(), pl.col("tail").str.len_chars()))
+        full = shaped["surface"].map_elements(
+            lambda x: idx.get(_squash(x), (None,))[0], return_dtype=pl.String
+        )
+        written = pl.concat_str(
+            pl.col("family"),
+            pl.col("text_norm").str.slice(
+                pl.col("end") - pl.col("tail").str.len_chars(), pl.col("tail").str.len_chars()
+            ),
+        )
         # the name as written where the text keeps its case; a family written in Arabic gets its Latin name
         latin = pl.col("surface").str.contains(r"^[A-Za-z]")
-        shaped = shaped.with_columns(known_full=full).with_columns(
-            canonical=pl.coalesce("known_full", pl.when(latin).then(pl.col("surface").str.replace_all(r"\s+", " "))
-                                  .otherwise(written)),
-            how=pl.when(pl.col("known_full").is_not_null()).then(pl.lit("kb")).otherwise(pl.lit("shape")),
-        ).drop("known_full")
+        shaped = (
+            shaped.with_columns(known_full=full)
+            .with_columns(
+                canonical=pl.coalesce(
+                    "known_full",
+                    pl.when(latin).then(pl.col("surface").str.replace_all(r"\s+", " ")).otherwise(written),
+                ),
+                how=pl.when(pl.col("known_full").is_not_null()).then(pl.lit("kb")).otherwise(pl.lit("shape")),
+            )
+            .drop("known_full")
+        )
     else:
         shaped = shaped.with_columns(how=pl.lit("shape"))
     plain = m.filter(pl.col("tail") == "").with_columns(how=pl.lit("kb"))
@@ -309,20 +432,30 @@ def _context(s: pl.DataFrame, patterns: list[str], column: str, kind: str) -> pl
             .unique([*_KEY, "whole"], maintain_order=True)
             .with_columns(name=pl.col("whole").str.extract(pat, 1))
             .drop_nulls("name")
-            .with_columns(b0=pl.col(column).str.find(pl.col("whole"), literal=True),
-                          b1=pl.col("whole").str.find(pl.col("name"), literal=True))
+            .with_columns(
+                b0=pl.col(column).str.find(pl.col("whole"), literal=True),
+                b1=pl.col("whole").str.find(pl.col("name"), literal=True),
+            )
             .drop_nulls(["b0", "b1"])
-            .with_columns(start=(_chars(pl.col(column), pl.col("b0")) + _chars(pl.col("whole"), pl.col("b1")))
-                          .cast(pl.Int64))
+            .with_columns(
+                start=(_chars(pl.col(column), pl.col("b0")) + _chars(pl.col("whole"), pl.col("b1"))).cast(
+                    pl.Int64
+                )
+            )
             .with_columns(end=pl.col("start") + pl.col("name").str.len_chars().cast(pl.Int64))
         )
         parts.append(hits.select(*_KEY, "text", "text_norm", "start", "end", "name"))
     if not parts:
         return pl.DataFrame()
     c = pl.concat(parts).filter(~pl.col("name").is_in(list(_STOP_EN)))
-    return c.with_columns(surface=_surface(), kind=pl.lit(kind), how=pl.lit("context"), known=pl.lit(False)).with_columns(
-        canonical=pl.col("surface"), family=pl.lit(None, pl.String), owner=pl.lit(None, pl.String),
-        country=pl.lit(None, pl.String))
+    return c.with_columns(
+        surface=_surface(), kind=pl.lit(kind), how=pl.lit("context"), known=pl.lit(False)
+    ).with_columns(
+        canonical=pl.col("surface"),
+        family=pl.lit(None, pl.String),
+        owner=pl.lit(None, pl.String),
+        country=pl.lit(None, pl.String),
+    )
 
 
 def _translit(s: pl.DataFrame) -> pl.DataFrame:
@@ -331,9 +464,15 @@ def _translit(s: pl.DataFrame) -> pl.DataFrame:
     stop = _stopwords_ar(str(resources.data_dir()))
     g = gazetteer()
     known = set(g["pattern"].to_list())
-    words = (s.filter(pl.col("text_norm").str.contains(r"\p{Arabic}"))
-             .select(w=pl.col("text_norm").str.extract_all(r"\p{Arabic}{4,}")).explode("w").drop_nulls()
-             .unique().sort("w")["w"].to_list())
+    words = (
+        s.filter(pl.col("text_norm").str.contains(r"\p{Arabic}"))
+        .select(w=pl.col("text_norm").str.extract_all(r"\p{Arabic}{4,}"))
+        .explode("w")
+        .drop_nulls()
+        .unique()
+        .sort("w")["w"]
+        .to_list()
+    )
     rows = []
     for w in words:
         if w in known or w in stop or w.startswith("ال"):
@@ -341,21 +480,30 @@ def _translit(s: pl.DataFrame) -> pl.DataFrame:
         for cand in (w, w[1:] if w[0] in "وفبلك" else None):
             # a name written in Arabic letters spells its vowels out ("زيليز", "كوهير"); a native word of
             # the same consonants seldom does ("بنقل" is not OpenClaw)
-            if (not cand or cand in stop or cand.startswith("ال") or len(cand) < 4
-                    or sum(ch in "اويى" for ch in cand) < 2):
+            if (
+                not cand
+                or cand in stop
+                or cand.startswith("ال")
+                or len(cand) < 4
+                or sum(ch in "اويى" for ch in cand) < 2
+            ):
                 continue
             skel, gaps = kb.vowel_gaps(cand)
             hit = sk.get(skel)
             # Arabic leaves short vowels out but seldom writes one Latin lacks (save an opening alef)
             if hit and all(b for a, b in zip(gaps[1:], hit[0][1:], strict=True) if a):
                 _, kind, canonical, family, owner = hit
-                rows.append({"pattern": cand, "kind": kind, "canonical": canonical, "family": family,
-                             "owner": owner})
+                rows.append(
+                    {"pattern": cand, "kind": kind, "canonical": canonical, "family": family, "owner": owner}
+                )
                 break
     if not rows:
         return pl.DataFrame()
-    extra = pl.DataFrame(rows).unique("pattern", keep="first", maintain_order=True).join(
-        g.select("canonical", "country").unique("canonical"), on="canonical", how="left")
+    extra = (
+        pl.DataFrame(rows)
+        .unique("pattern", keep="first", maintain_order=True)
+        .join(g.select("canonical", "country").unique("canonical"), on="canonical", how="left")
+    )
     m = _find(s, extra.with_columns(needs=pl.lit(None, pl.String))).join(extra, on="pattern").join(s, on=_KEY)
     return m.with_columns(surface=_surface(), how=pl.lit("translit"), known=pl.lit(True))
 
@@ -370,7 +518,7 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     latin_ok = s.filter(pl.col("text").str.len_chars() == pl.col("text_norm").str.len_chars())
     parts.append(_context(latin_ok, _CTX_EN, "text", "model"))
     parts.append(_context(latin_ok, [_ORG_EN], "text", "org"))
-    parts.append(_context(s, _CTX_AR + [], "text_norm", "model"))
+    parts.append(_context(s, _CTX_AR, "text_norm", "model"))
     parts.append(_context(s, [_ORG_AR], "text_norm", "org"))
     parts.append(_translit(s))
     cols = list(SCHEMA)
@@ -379,16 +527,20 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     if e.height == 0:
         return pl.DataFrame(schema=SCHEMA)
     # where spans overlap, the knowledge base's reading wins, then the longest
-    e = e.with_columns(hrank=pl.col("how").replace_strict({"kb": 0, "shape": 0, "translit": 1, "context": 2},
-                                                          default=3))
+    e = e.with_columns(
+        hrank=pl.col("how").replace_strict({"kb": 0, "shape": 0, "translit": 1, "context": 2}, default=3)
+    )
     e = e.sort([*_KEY, "hrank", "start", "end"], descending=[False, False, False, False, True])
     e = e.with_columns(i=pl.int_range(pl.len()).over(_KEY)).filter(pl.col("i") < 4 * MAX_PER_SENTENCE)
     # an entity overlapping one ranked before it gives way
     grp = pl.when(pl.col("kind") == "model").then(pl.lit("model")).otherwise(pl.lit("actor"))
     e = e.with_columns(grp=grp)
-    pairs = e.select(*_KEY, "grp", "i", "start", "end").join(e.select(*_KEY, "grp", j="i", s2="start", e2="end"),
-                                                             on=[*_KEY, "grp"])
-    lost = pairs.filter((pl.col("j") < pl.col("i")) & (pl.col("s2") < pl.col("end")) & (pl.col("start") < pl.col("e2")))
+    pairs = e.select(*_KEY, "grp", "i", "start", "end").join(
+        e.select(*_KEY, "grp", j="i", s2="start", e2="end"), on=[*_KEY, "grp"]
+    )
+    lost = pairs.filter(
+        (pl.col("j") < pl.col("i")) & (pl.col("s2") < pl.col("end")) & (pl.col("start") < pl.col("e2"))
+    )
     e = e.join(lost.select(*_KEY, "i").unique(), on=[*_KEY, "i"], how="anti")
     e = e.sort([*_KEY, "start", "end"]).with_columns(n=pl.int_range(pl.len()).over(_KEY))
     return e.filter(pl.col("n") < MAX_PER_SENTENCE).select(cols)

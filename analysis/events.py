@@ -483,7 +483,8 @@ def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFra
 def _settle(c: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     """Releases whose openness the sentence leaves open, delays over releases, one row per mention key."""
     # longest first: with leftmost matching, "meta platforms" goes whole rather than leaving "platforms"
-    subject_words = sorted(set(lex.info.filter(pl.col("kind").is_in(["actor_ref", "subject"]))["pattern"].to_list())
+    refs = lex.info.filter(pl.col("kind").is_in(["actor_ref", "subject"]))["pattern"].to_list()
+    subject_words = sorted(set(refs)
                            | _actor_patterns(), key=len, reverse=True)
     doc_open = (
         c.filter(

@@ -101,7 +101,8 @@ def models() -> pl.DataFrame:
         sq = _squash(name)
         hit = next(((f, o) for k, f, o in names if sq.startswith(k)), (None, None))
         first_org = (r["organization"] or "").split(",")[0].strip()
-        owner = hit[1] or orgs.get(first_org.lower()) or orgs.get(first_org.split(" / ")[0].lower()) or first_org
+        owner = (hit[1] or orgs.get(first_org.lower()) or orgs.get(first_org.split(" / ")[0].lower())
+                 or first_org)
         rows.append({"model": name, "family": hit[0], "owner": owner or None,
                      "openness": _ACCESS.get(r["model_accessibility"] or "", "unknown"),
                      "published": r["published"] or None, "source": "epoch"})
@@ -171,9 +172,11 @@ def vowel_gaps(word: str) -> tuple[str, tuple[bool, ...]]:
             pass
         elif to == "":
             gaps[-1] = True
-        elif not (cons and cons[-1] == to and not gaps[-1]):
-            cons.append(to)
-            gaps.append(False)
+        else:
+            for t in to:
+                if not (cons and cons[-1] == t and not gaps[-1]):
+                    cons.append(t)
+                    gaps.append(False)
         i += step
     return "".join(cons), tuple(gaps)
 

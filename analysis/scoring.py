@@ -22,8 +22,17 @@ import polars as pl
 from analysis import resources
 
 MODEL_FILE = ("models", "event_scorer.json")
-EVENT_TYPES = ("open_release", "open_plan", "delay", "closed_release", "incident", "licence_restriction",
-               "statement", "competition", "talent")
+EVENT_TYPES = (
+    "open_release",
+    "open_plan",
+    "delay",
+    "closed_release",
+    "incident",
+    "licence_restriction",
+    "statement",
+    "competition",
+    "talent",
+)
 
 
 def features() -> dict[str, pl.Expr]:
@@ -49,7 +58,9 @@ def features() -> dict[str, pl.Expr]:
         "long_sentence": pl.col("text_norm").str.len_chars().clip(0, 600) / 600,
         "doc_open_words": pl.col("doc_open_words").fill_null(0).clip(0, 10) / 10,
         "model_open_elsewhere": pl.col("model_open_elsewhere").fill_null(False),
-        "kb_open": pl.col("kb_openness").is_in(["open_weights", "restricted", "open_source"]).fill_null(False),
+        "kb_open": pl.col("kb_openness")
+        .is_in(["open_weights", "restricted", "open_source"])
+        .fill_null(False),
         "kb_closed": (pl.col("kb_openness") == "closed").fill_null(False),
         "repeats": pl.col("repeats").fill_null(1).clip(1, 5) / 5,
     }
@@ -118,8 +129,9 @@ def _model_agrees(gold: str | None, pred: str | None) -> bool:
     return g == p or p.startswith(g) or g.startswith(p)
 
 
-def label(cands: pl.DataFrame, sentence_gold: pl.DataFrame, doc_gold: pl.DataFrame,
-          person_org: dict[str, str]) -> pl.Series:
+def label(
+    cands: pl.DataFrame, sentence_gold: pl.DataFrame, doc_gold: pl.DataFrame, person_org: dict[str, str]
+) -> pl.Series:
     """1 for a candidate that matches a gold row, else 0.
 
     `sentence_gold` (doc_id, evidence, actor, model, event_type) matches in the evidence sentence, as
@@ -134,11 +146,19 @@ def label(cands: pl.DataFrame, sentence_gold: pl.DataFrame, doc_gold: pl.DataFra
     out = []
     for r in cands.select("doc_id", "actor", "model", "event_type", "evidence").iter_rows(named=True):
         actors = {r["actor"], person_org.get(r["actor"] or "", r["actor"])}
-        hit = any(g["event_type"] == r["event_type"] and (g["actor"] in actors or person_org.get(g["actor"]) in actors)
-                  and _model_agrees(g["model"], r["model"]) for g in by_doc.get(r["doc_id"], []))
-        hit = hit or any(g["event_type"] == r["event_type"] and g["actor"] == r["actor"]
-                         and (g["model"] or None) == r["model"] and g["evidence"] in (r["evidence"] or "")
-                         for g in by_sent.get(r["doc_id"], []))
+        hit = any(
+            g["event_type"] == r["event_type"]
+            and (g["actor"] in actors or person_org.get(g["actor"]) in actors)
+            and _model_agrees(g["model"], r["model"])
+            for g in by_doc.get(r["doc_id"], [])
+        )
+        hit = hit or any(
+            g["event_type"] == r["event_type"]
+            and g["actor"] == r["actor"]
+            and (g["model"] or None) == r["model"]
+            and g["evidence"] in (r["evidence"] or "")
+            for g in by_sent.get(r["doc_id"], [])
+        )
         out.append(int(hit))
     return pl.Series("label", out, dtype=pl.Int8)
 
@@ -167,14 +187,24 @@ def fit(x: pl.DataFrame, y: pl.Series, *, random_state: int = 0, c: float = 1.0)
         if f1 > best + 1e-9:
             best, best_t = f1, float(t)
     est.fit(X, Y)
-    return Scorer(list(x.columns), [round(float(w), 6) for w in est.coef_[0]],
-                  round(float(est.intercept_[0]), 6), best_t)
+    return Scorer(
+        list(x.columns),
+        [round(float(w), 6) for w in est.coef_[0]],
+        round(float(est.intercept_[0]), 6),
+        best_t,
+    )
 
 
 def save(s: Scorer, path: Path, info: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    d = {"model": "logistic regression (scikit-learn), fitted by `openness train`", **info,
-         "threshold": s.threshold, "intercept": s.intercept, "features": s.names, "coef": s.coef}
+    d = {
+        "model": "logistic regression (scikit-learn), fitted by `openness train`",
+        **info,
+        "threshold": s.threshold,
+        "intercept": s.intercept,
+        "features": s.names,
+        "coef": s.coef,
+    }
     path.write_text(json.dumps(d, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
@@ -186,11 +216,14 @@ def logistic(z: float) -> float:
 
 # the dev material: bundled articles and written fixtures (gold per sentence), the real corpus's dev
 # split (gold per document); the test split is never read here
-DEV_SOURCES = (("data/corpus", "tests/annotations/corpus.csv"),
-               ("tests/fixtures/articles", "tests/annotations/fixtures.csv"))
+DEV_SOURCES = (
+    ("data/corpus", "tests/annotations/corpus.csv"),
+    ("tests/fixtures/articles", "tests/annotations/fixtures.csv"),
+)
 REAL_DIR = "tests/fixtures/real"
 REAL_SPLIT = "tests/annotations/real_split.csv"
 REAL_DEV_GOLD = "tests/annotations/real_dev_events.csv"
+NEWS = ("tests/fixtures/news", "tests/annotations/news_events.csv")  # written dev news, gold per document
 
 
 def _candidates_of(paths: list[Path]) -> pl.DataFrame:
@@ -210,8 +243,9 @@ def training_set(root: Path) -> tuple[pl.DataFrame, pl.Series, dict]:
 
     person_org = dict(kb.organisations().filter(pl.col("kind") == "person").select("name", "org").iter_rows())
     frames, labels, counts = [], [], {}
-    empty_doc = pl.DataFrame(schema={"doc": pl.String, "actor": pl.String, "model": pl.String,
-                                     "event_type": pl.String})
+    empty_doc = pl.DataFrame(
+        schema={"doc": pl.String, "actor": pl.String, "model": pl.String, "event_type": pl.String}
+    )
     for folder, gold in DEV_SOURCES:
         files = sorted((root / folder).glob("*.txt"))
         c = _candidates_of(files)
@@ -222,15 +256,28 @@ def training_set(root: Path) -> tuple[pl.DataFrame, pl.Series, dict]:
     split = pl.read_csv(root / REAL_SPLIT, infer_schema=False)
     dev = split.filter(pl.col("split") == "dev")["doc"].to_list()
     gold_path = root / REAL_DEV_GOLD
+    empty_sent = pl.DataFrame(
+        schema={
+            "doc_id": pl.String,
+            "evidence": pl.String,
+            "actor": pl.String,
+            "model": pl.String,
+            "event_type": pl.String,
+        }
+    )
     if gold_path.exists():
         g = pl.read_csv(gold_path, infer_schema=False).filter(pl.col("doc").is_in(dev))
         docs = sorted(set(g["doc"].to_list()))
         c = _candidates_of([root / REAL_DIR / f"{d}.md" for d in docs])
-        empty_sent = pl.DataFrame(schema={"doc_id": pl.String, "evidence": pl.String, "actor": pl.String,
-                                          "model": pl.String, "event_type": pl.String})
         frames.append(c)
         labels.append(label(c, empty_sent, g.with_columns(pl.col("model").replace("", None)), person_org))
         counts[REAL_DIR + " (dev split)"] = c.height
+    if (root / NEWS[1]).exists():
+        g = pl.read_csv(root / NEWS[1], infer_schema=False).with_columns(pl.col("model").replace("", None))
+        c = _candidates_of(sorted((root / NEWS[0]).glob("*.txt")))
+        frames.append(c)
+        labels.append(label(c, empty_sent, g, person_org))
+        counts[NEWS[0]] = c.height
     cands = pl.concat(frames, how="diagonal_relaxed")
     return feature_frame(cands), pl.concat(labels), counts
 
