@@ -326,11 +326,14 @@ def _surface(start: str = "start", end: str = "end") -> pl.Expr:
     """The words as written: from `text` where normalising kept the sentence's length, else `text_norm`."""
     n = pl.col(end) - pl.col(start)
     same = pl.col("text").str.len_chars() == pl.col("text_norm").str.len_chars()
-    return (
-        pl.when(same)
-        .then(pl.col("text").str.slice(pl.col(start), n))
-        .otherwise(pl.col("text_norm").str.slice(pl.col(start), n))
-    )
+    norm = pl.col("text_norm").str.slice(pl.col(start), n)
+    # where normalising changed the length (Arabic diacritics), a Latin name is found again in the
+    # original by its lower-cased form, so it keeps the case it was written in
+    at = _chars(pl.col("text"), pl.col("text").str.to_lowercase().str.find(norm, literal=True))
+    again = pl.col("text").str.slice(at, n)
+    return (pl.when(same).then(pl.col("text").str.slice(pl.col(start), n))
+            .when(norm.str.contains(r"^[a-z0-9]") & (again.str.to_lowercase() == norm)).then(again)
+            .otherwise(norm))
 
 
 def _kb_and_shape(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:

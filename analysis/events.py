@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from analysis import entities, kb, resources, schema, scoring, text
+from analysis.triggers import trigger_rows
 
 WINDOW_MODEL = 60  # characters between a cue and a model it can be about
 WINDOW_ACTOR = 150  # characters between a cue and an actor it can be about
@@ -77,7 +78,8 @@ def _variants(alias: str) -> list[str]:
 @functools.lru_cache(maxsize=4)
 def _lexicon(data_dir: str) -> Lexicon:
     del data_dir  # the cache key: a user who points OPENNESS_DATA elsewhere gets that folder's tables
-    cues = resources.read_vocab("vocab", "cues.csv")
+    cues = pl.concat([resources.read_vocab("vocab", "cues.csv").select("cue", "role", "event_type", "openness"),
+                      trigger_rows().select("cue", "role", "event_type", "openness")])
     etypes = resources.read_vocab("vocab", "event_types.csv").with_columns(
         takes_model=pl.col("takes_model").str.strip_chars() == "yes",
         keep_person=pl.col("keep_person").str.strip_chars() == "yes",
@@ -262,6 +264,12 @@ def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFra
         .with_row_index("row")
     )
 
+    # an organisation named as the place something is put ("on Hugging Face", "على منصة هاغينغ فيس",
+    # "via GitHub") is the venue, not who acts
+    venue = (pl.col("text_norm").str.slice((pl.col("start") - 12).clip(0), pl.min_horizontal(pl.col("start"), 12))
+             .str.contains(r"(?:\bon|\bvia|\bto|\bfrom|على|عبر|منصه|منصة)\s*(?:the\s*)?$"))
+    ents = ents.join(cand.select(*_KEY, "text_norm").unique(_KEY), on=_KEY, how="left").filter(
+        ~(venue.fill_null(False) & pl.col("kind").is_in(["org", "person"])))
     actors = ents.filter(pl.col("kind").is_in(["org", "person"])).select(
         *_KEY, a_start="start", a_end="end", a_name="canonical", a_org=pl.coalesce("owner", "canonical"),
         person=pl.col("kind") == "person",
@@ -437,6 +445,9 @@ def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFra
     cand = cand.join(hit, on="row", how="left").with_columns(
         pl.col("future", "negation", "speculation").fill_null(False)
     )
+    # an Arabic imperfect with the future prefix س ("ستطلق", "وسيفتح") is a plan in itself
+    before = pl.col("text_norm").str.slice((pl.col("cue_start") - 2).clip(0), pl.min_horizontal(pl.col("cue_start"), 2))
+    cand = cand.with_columns(future=pl.col("future") | before.str.contains(r"(?:^|[\sوف])س$"))
 
     released = pl.col("openness").is_in(["open_source", "open_weights", "restricted"])
     generic = pl.col("role").is_in(["release", "openness"])
@@ -480,7 +491,34 @@ def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFra
     return cand.with_columns(status=status, confidence=conf)
 
 
-def _settle(c: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
+def _article_openness(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFrame:
+    """What the whole article says of each model's openness: (doc_id, model, art_openness).
+
+    An open or closed word near a model anywhere in the article speaks of that model; one in a sentence
+    that names no model ("The weights are on Hugging Face under MIT", "وأتاحت الشركة أوزان النموذجين")
+    speaks of the model the article named last, up to LOOKBACK sentences before.
+    """
+    marks = (m.join(lex.info.filter(pl.col("openness").is_not_null() & (pl.col("kind") != "event")), on="pattern")
+             .select(*_KEY, o_start="start", o_open="openness"))
+    models = ents.filter(pl.col("kind") == "model").select(*_KEY, "start", model="canonical")
+    near = (models.join(marks, on=_KEY).filter((pl.col("o_start") - pl.col("start")).abs() <= WINDOW_OPENNESS)
+            .select("doc_id", "model", "o_open"))
+    alone = marks.join(models.select(_KEY).unique(), on=_KEY, how="anti")
+    last = (
+        alone.join(models.select("doc_id", m_idx="sentence_idx", m_start="start", model="model"), on="doc_id")
+        .filter(pl.col("m_idx").is_between(pl.col("sentence_idx") - LOOKBACK, pl.col("sentence_idx") - 1))
+        .sort("doc_id", "sentence_idx", "o_start", "m_idx", "m_start", descending=[False, False, False, True, True])
+        .unique(["doc_id", "sentence_idx", "o_start"], keep="first", maintain_order=True)
+        .select("doc_id", "model", "o_open")
+    )
+    # open words win over closed ones for a model the article calls both (open weights, closed data)
+    rank = {"open_source": 0, "open_weights": 1, "restricted": 2, "closed": 3}
+    return (pl.concat([near, last]).with_columns(r=pl.col("o_open").replace_strict(rank, default=4))
+            .sort("doc_id", "model", "r").unique(["doc_id", "model"], keep="first", maintain_order=True)
+            .select("doc_id", "model", art_openness="o_open"))
+
+
+def _settle(c: pl.DataFrame, lex: Lexicon, art: pl.DataFrame | None = None) -> pl.DataFrame:
     """Releases whose openness the sentence leaves open, delays over releases, one row per mention key."""
     # longest first: with leftmost matching, "meta platforms" goes whole rather than leaving "platforms"
     refs = lex.info.filter(pl.col("kind").is_in(["actor_ref", "subject"]))["pattern"].to_list()
@@ -537,6 +575,20 @@ def _settle(c: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
             openness=pl.when(pl.col("event_type") == "release").then("doc_openness_d").otherwise("openness"),
         )
         .drop("doc_openness_d")
+    )
+    if art is not None:
+        # the rest of the article: "released Llama 2" here, "the weights can be downloaded" there
+        c = c.join(art, on=["doc_id", "model"], how="left").with_columns(
+            event_type=pl.when((pl.col("event_type") == "release") & pl.col("art_openness").is_not_null())
+            .then(pl.when(pl.col("art_openness") == "closed").then(pl.lit("closed_release"))
+                  .when(pl.col("future")).then(pl.lit("open_plan")).otherwise(pl.lit("open_release")))
+            .otherwise("event_type"),
+            openness=pl.when((pl.col("event_type") == "release") & pl.col("art_openness").is_not_null())
+            .then("art_openness").otherwise("openness"),
+            from_article=(pl.col("event_type") == "release") & pl.col("art_openness").is_not_null(),
+        ).drop("art_openness")
+    c = (
+        c
         # a launch the article never calls open is a closed_release of unknown openness: the scorer
         # weighs it (feature `unsaid`) rather than a rule dropping it
         .with_columns(unsaid=pl.col("event_type") == "release")
@@ -683,7 +735,7 @@ def extract_mentions(
     cand = _candidates(m.join(flagged.select(_KEY), on=_KEY), lex, ents)
     if cand.height == 0:
         return schema.empty(schema.MENTIONS)
-    c = _settle(_resolve(cand, m, lex, ents), lex)
+    c = _settle(_resolve(cand, m, lex, ents), lex, _article_openness(m, lex, ents))
     if c.height == 0:
         return schema.empty(schema.MENTIONS)
     c = _context_features(c, m, lex, ents)
