@@ -38,7 +38,7 @@ WINDOW_ACTOR = 150  # characters between a cue and an actor it can be about
 WINDOW_OPENNESS = 80  # characters between a cue (or its model) and the words that say open or closed
 MODIFIER_REACH = 45  # how far forward a plan, negation or rumour word reaches, short of a clause break
 LOOKBACK = 3  # sentences back in which "the company" or "the model" is looked up
-OPENNESS_CUE_PENALTY = 15  # a model prefers a release verb to an adjective like "open-source" next to it
+OPENNESS_CUE_PENALTY = 25  # a model prefers a release verb to an adjective like "open-source" next to it
 AFTER_PENALTY = 60  # for events told of their subject (competition), an actor after the cue is the rival
 PERSON_PENALTY = 30  # a statement prefers the person who makes it to an organisation named beside
 GOVERNS = 8  # characters from a delay word to the release it governs ("تأجيل إصدار")
@@ -78,8 +78,9 @@ def _variants(alias: str) -> list[str]:
 @functools.lru_cache(maxsize=4)
 def _lexicon(data_dir: str) -> Lexicon:
     del data_dir  # the cache key: a user who points OPENNESS_DATA elsewhere gets that folder's tables
-    cues = pl.concat([resources.read_vocab("vocab", "cues.csv").select("cue", "role", "event_type", "openness"),
-                      trigger_rows().select("cue", "role", "event_type", "openness")])
+    cols = ["cue", "role", "event_type", "openness"]
+    cues = pl.concat([resources.read_vocab("vocab", "cues.csv").select(cols),
+                      trigger_rows().select(cols)])
     etypes = resources.read_vocab("vocab", "event_types.csv").with_columns(
         takes_model=pl.col("takes_model").str.strip_chars() == "yes",
         keep_person=pl.col("keep_person").str.strip_chars() == "yes",
@@ -266,7 +267,8 @@ def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFra
 
     # an organisation named as the place something is put ("on Hugging Face", "على منصة هاغينغ فيس",
     # "via GitHub") is the venue, not who acts
-    venue = (pl.col("text_norm").str.slice((pl.col("start") - 12).clip(0), pl.min_horizontal(pl.col("start"), 12))
+    lead = pl.min_horizontal(pl.col("start"), 12)
+    venue = (pl.col("text_norm").str.slice(pl.col("start") - lead, lead)
              .str.contains(r"(?:\bon|\bvia|\bto|\bfrom|على|عبر|منصه|منصة)\s*(?:the\s*)?$"))
     ents = ents.join(cand.select(*_KEY, "text_norm").unique(_KEY), on=_KEY, how="left").filter(
         ~(venue.fill_null(False) & pl.col("kind").is_in(["org", "person"])))
@@ -446,7 +448,8 @@ def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFra
         pl.col("future", "negation", "speculation").fill_null(False)
     )
     # an Arabic imperfect with the future prefix س ("ستطلق", "وسيفتح") is a plan in itself
-    before = pl.col("text_norm").str.slice((pl.col("cue_start") - 2).clip(0), pl.min_horizontal(pl.col("cue_start"), 2))
+    lead = pl.min_horizontal(pl.col("cue_start"), 2)
+    before = pl.col("text_norm").str.slice(pl.col("cue_start") - lead, lead)
     cand = cand.with_columns(future=pl.col("future") | before.str.contains(r"(?:^|[\sوف])س$"))
 
     released = pl.col("openness").is_in(["open_source", "open_weights", "restricted"])
@@ -498,7 +501,8 @@ def _article_openness(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.D
     that names no model ("The weights are on Hugging Face under MIT", "وأتاحت الشركة أوزان النموذجين")
     speaks of the model the article named last, up to LOOKBACK sentences before.
     """
-    marks = (m.join(lex.info.filter(pl.col("openness").is_not_null() & (pl.col("kind") != "event")), on="pattern")
+    words = lex.info.filter(pl.col("openness").is_not_null() & (pl.col("kind") != "event"))
+    marks = (m.join(words, on="pattern")
              .select(*_KEY, o_start="start", o_open="openness"))
     models = ents.filter(pl.col("kind") == "model").select(*_KEY, "start", model="canonical")
     near = (models.join(marks, on=_KEY).filter((pl.col("o_start") - pl.col("start")).abs() <= WINDOW_OPENNESS)
@@ -507,7 +511,8 @@ def _article_openness(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.D
     last = (
         alone.join(models.select("doc_id", m_idx="sentence_idx", m_start="start", model="model"), on="doc_id")
         .filter(pl.col("m_idx").is_between(pl.col("sentence_idx") - LOOKBACK, pl.col("sentence_idx") - 1))
-        .sort("doc_id", "sentence_idx", "o_start", "m_idx", "m_start", descending=[False, False, False, True, True])
+        .sort("doc_id", "sentence_idx", "o_start", "m_idx", "m_start",
+              descending=[False, False, False, True, True])
         .unique(["doc_id", "sentence_idx", "o_start"], keep="first", maintain_order=True)
         .select("doc_id", "model", "o_open")
     )
