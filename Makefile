@@ -7,7 +7,7 @@ OUT ?= build
 ENV := .venv/.synced
 RUN := $(UV) run --locked --no-sync
 
-.PHONY: help env build report test lint lab bench clean
+.PHONY: help env build report test lint lab bench figures clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ report: $(ENV)  ## build the tables and render $(OUT)/report.html and $(OUT)/rep
 test: $(ENV)  ## ruff, then the whole test suite
 	$(RUN) ruff check .
 	$(RUN) pytest
+
+figures: $(ENV)  ## score the hand-annotated sets and rewrite README.md's figures block (with its floors)
+	$(RUN) python -m tests.figures --write
 
 lint: $(ENV)  ## ruff only
 	$(RUN) ruff check .

@@ -5,12 +5,15 @@ Every command has --help. Typical use:
   openness build data/corpus --out build      # the five tables, as Parquet and CSV
   openness report --corpus data/corpus        # tables + build/report.html + build/report.pdf
   openness bench --docs 1000                  # speed and memory against the floor
+  openness evaluate build gold_events.csv     # how far the tables agree with hand annotations
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import textwrap
 from pathlib import Path
 
 import polars as pl
@@ -25,6 +28,9 @@ def _add_read_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--date-column", help="column holding the publication date (default: date/published)")
     g.add_argument("--source-column", help="column holding the publisher (default: source if present)")
     g.add_argument("--title-column", help="column holding the title (default: title if present)")
+    g.add_argument("--csv-separator", metavar="CHAR",
+                   help="field separator of .csv tables: one character, or tab/comma/semicolon/pipe "
+                   "(default: sniffed from the header line among , ; tab |)")
     p.add_argument("--max-bytes", type=int, default=corpus.ReadOptions.max_bytes,
                    help="documents larger than this get status too_large (default: %(default)s)")
 
@@ -33,7 +39,28 @@ def _read_options(a: argparse.Namespace) -> corpus.ReadOptions:
     return corpus.ReadOptions(
         text_column=a.text_column, id_column=a.id_column, date_column=a.date_column,
         source_column=a.source_column, title_column=a.title_column, max_bytes=a.max_bytes,
+        csv_separator=_separator(a.csv_separator),
     )
+
+
+def _separator(value: str | None) -> str | None:
+    if value is None:
+        return None
+    named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+    sep = named.get(value.lower(), value)
+    if len(sep) != 1 or sep in "\"\r\n":
+        raise UsageError(f"--csv-separator must be one character (or tab, comma, semicolon, pipe), "
+                         f"not {value!r}")
+    return sep
+
+
+class UsageError(ValueError):
+    """A usage or input error: one line on stderr, exit status 2."""
+
+
+def _error(message: str) -> int:
+    print(f"openness: error: {message}", file=sys.stderr)
+    return 2
 
 
 def _summary(tables: dict) -> str:
@@ -59,18 +86,34 @@ def _summary(tables: dict) -> str:
 
 
 def cmd_build(a: argparse.Namespace) -> int:
-    missing = [str(c) for c in a.corpus if not Path(c).exists()]
+    """Check every input and --out before any work; then build."""
+    missing = [str(c) for c in a.corpus if not os.path.lexists(c)]
     if missing:
-        print(f"openness build: no such file or folder: {', '.join(missing)}", file=sys.stderr)
-        return 2
+        return _error(f"no such file or folder: {', '.join(missing)}")
+    built = [str(c) for c in a.corpus if Path(c).is_dir() and corpus.is_build_folder(Path(c))]
+    if built:
+        return _error(f"{', '.join(built)} holds the tables of a build ({corpus.BUILD_MARKER}), not a corpus")
+    try:
+        options = _read_options(a)
+        pipeline.check_out(a.out, a.corpus)
+    except (UsageError, pipeline.OutputError) as e:
+        return _error(str(e))
+    if a.max_bytes <= 0:
+        return _error(f"--max-bytes must be a positive number of bytes, not {a.max_bytes}")
+    if getattr(a, "batch_docs", None) is not None and a.batch_docs <= 0:
+        return _error(f"--batch-docs must be a positive number of documents, not {a.batch_docs}")
+    try:
+        pipeline.mark_out(a.out)
+    except OSError as e:
+        return _error(f"--out {a.out}: cannot create it ({(e.strerror or 'error').lower()})")
     if getattr(a, "batch_docs", None):
-        paths = pipeline.build_in_batches(a.corpus, a.out, batch_docs=a.batch_docs, options=_read_options(a),
+        paths = pipeline.build_in_batches(a.corpus, a.out, batch_docs=a.batch_docs, options=options,
                                           random_state=a.random_state, progress=not a.quiet,
                                           min_confidence=getattr(a, "min_confidence", None))
         print(_summary({k: pl.scan_parquet(v) for k, v in paths.items()}))
         print(f"tables written to {a.out}/ (Parquet and CSV)")
         return 0
-    tables = pipeline.build_tables(a.corpus, options=_read_options(a), random_state=a.random_state,
+    tables = pipeline.build_tables(a.corpus, options=options, random_state=a.random_state,
                                    progress=not a.quiet, min_confidence=getattr(a, "min_confidence", None))
     schema.write_tables(tables, a.out)
     print(_summary(tables))
@@ -115,6 +158,58 @@ def cmd_bench(a: argparse.Namespace) -> int:
         print("openness bench: the benchmarks/ folder is not beside the package", file=sys.stderr)
         return 2
     return run.main(a)
+
+
+def cmd_evaluate(a: argparse.Namespace) -> int:
+    from analysis import evaluate
+
+    def fail(message: str) -> int:
+        print(f"openness evaluate: {message}", file=sys.stderr)
+        return 2
+
+    build = a.build
+    if not build.is_dir():
+        return fail(f"{build}: no such build folder (make one with: openness build CORPUS --out {build})")
+    missing = [n for n in ("documents", "mentions") if not (build / f"{n}.parquet").is_file()]
+    if missing:
+        return fail(f"{build}: not a build folder: no {', '.join(m + '.parquet' for m in missing)} "
+                    f"(make one with: openness build CORPUS --out {build})")
+    try:
+        tables = {name: schema.conform(df, schema.TABLES[name]) for name, df in
+                  schema.read_tables(build, ("documents", "mentions", "narratives")).items()}
+    except pl.exceptions.PolarsError as e:
+        return fail(f"{build}: unreadable tables: {str(e).splitlines()[0]}")
+    try:
+        gold = evaluate.read_gold_events(a.gold_events)
+        gold_docs = evaluate.read_gold_docs(a.gold_docs) if a.gold_docs else None
+        docs = None
+        if a.split and not a.docs:
+            a.docs = Path("tests/annotations/real_split.csv")
+        if a.docs:
+            docs = evaluate.read_doc_list(a.docs, a.split)
+        ev = evaluate.evaluate(tables, gold, gold_docs, docs=docs, per=a.per, merge_repeats=a.merge_repeats)
+    except evaluate.GoldError as e:
+        return fail(str(e))
+    if a.format == "json":
+        print(ev.to_json())
+    elif a.format == "md":
+        print(ev.to_markdown(limit=a.limit), end="")
+    else:
+        print(ev.to_text(limit=a.limit))
+    o = ev.figures().row(0, named=True)
+    for name, floor in (("recall", a.min_recall), ("precision", a.min_precision)):
+        if floor is not None and (o[name] is None or o[name] < floor):
+            shown = "undefined" if o[name] is None else f"{o[name]:.3f}"
+            print(f"openness evaluate: {name} {shown} is below --min-{name} {floor}", file=sys.stderr)
+            return 1
+    return 0
+
+
+def _fraction(value: str) -> float:
+    x = float(value)
+    if not 0 <= x <= 1:
+        raise argparse.ArgumentTypeError(f"{value} is not between 0 and 1")
+    return x
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -173,6 +268,53 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--seed", type=int, default=0, help="generator seed (default: 0)")
     k.add_argument("--bertopic", action="store_true", help="also time BERTopic (needs the bench group)")
     k.set_defaults(func=cmd_bench)
+
+    e = sub.add_parser(
+        "evaluate", help="score a build against hand annotations (precision, recall, dates)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=textwrap.fill(
+            "Match the mentions of BUILD (a folder written by `openness build`) to the events a reader "
+            "annotated in GOLD_EVENTS, and report precision, recall and F1 overall, per language and per "
+            "event type; dates right, wrong, missing and invented; with GOLD_DOCS, publication dates and "
+            "narratives; and the misses and false hits with their sentences.", 100),
+        epilog="""GOLD_EVENTS: CSV, one row per event a document states, columns doc (doc_id, path, file
+  name or stem), actor, model (empty: none named), event_type, date (partial ISO or empty); optional:
+  status, openness, optional (true: missing it costs nothing), evidence (a passage of the sentence).
+GOLD_DOCS: CSV with doc, published, published_precision, narratives, narratives_optional (';'-joined).
+Only the documents the gold names are scored; a document in GOLD_DOCS without event rows has none.
+
+A prediction matches a gold row of its document when the event type agrees, the actor agrees or is
+the person's organisation, and the model agrees when the gold names one ('Grok' matches 'Grok 3').
+Pairs are one to one. Precision leaves out statements; recall leaves out optional rows.
+
+examples:
+  openness build my_articles/ --out build
+  openness evaluate build my_gold.csv my_gold_docs.csv
+  openness evaluate build gold.csv --docs split.csv --split test --format md
+  openness evaluate build gold.csv --min-recall 0.5 --min-precision 0.6   # exit 1 below either""")
+    e.add_argument("build", type=Path, metavar="BUILD", help="a folder written by openness build")
+    e.add_argument("gold_events", type=Path, metavar="GOLD_EVENTS", help="CSV of gold events")
+    e.add_argument("gold_docs", type=Path, nargs="?", metavar="GOLD_DOCS",
+                   help="CSV of gold documents (publication dates, narratives)")
+    e.add_argument("--format", choices=["text", "json", "md"], default="text", help="default: text")
+    e.add_argument("--docs", type=Path, metavar="FILE",
+                   help="score only these documents: a CSV with a doc column (and optionally split, "
+                   "lang) or a text file of one name a line")
+    e.add_argument("--split", metavar="NAME",
+                   help="with --docs, only its rows whose split is NAME (dev, test); without --docs, "
+                   "tests/annotations/real_split.csv")
+    e.add_argument("--per", choices=["document", "sentence"], default="document",
+                   help="document: one prediction per actor, model and type in a document (as gold "
+                   "rows are); sentence: each mention must lie in the gold row's evidence sentence "
+                   "(default: document)")
+    e.add_argument("--merge-repeats", action="store_true",
+                   help="count gold rows of a document with the same actor, model, type and date once "
+                   "(gold written one row per mention, scored per document)")
+    e.add_argument("--limit", type=int, default=None, metavar="N",
+                   help="list at most N misses and false hits (text and md; default: all)")
+    e.add_argument("--min-recall", type=_fraction, metavar="X", help="exit 1 when recall is below X")
+    e.add_argument("--min-precision", type=_fraction, metavar="X", help="exit 1 when precision is below X")
+    e.set_defaults(func=cmd_evaluate)
     return p
 
 

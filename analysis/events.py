@@ -43,6 +43,9 @@ AFTER_PENALTY = 60  # for events told of their subject (competition), an actor a
 PERSON_PENALTY = 30  # a statement prefers the person who makes it to an organisation named beside
 GOVERNS = 8  # characters from a delay word to the release it governs ("تأجيل إصدار")
 COORDINATION = 6  # characters between two actors named together ("Google وOpenAI")
+# Bounded work (issue 10): at most this many matches of a sentence are paired, the first by position
+# (news sentences hold fewer than 12; sentences are at most text.MAX_SENTENCE_CHARS long).
+MAX_MATCHES_PER_SENTENCE = 48
 
 _CLAUSE_BREAK = r"[،,;؛:.!?؟–—\"«»()\[\]]| - "
 _LEFT_OK = r"(?:^|[^\p{L}\p{N}])(?:و|ف|ب|ل|ك|ال|وال|بال|فال|لل|كال|ول|وب|وس|س)?$"
@@ -176,6 +179,7 @@ def find_matches(sentences: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     m = m.sort([*_KEY, "group", "start", "end"], descending=[False, False, False, False, True])
     reach = pl.col("end").cum_max().shift(1).over([*_KEY, "group"])
     m = m.filter(reach.is_null() | (pl.col("end") > reach))
+    m = m.filter(pl.col("start").rank("ordinal").over(_KEY) <= MAX_MATCHES_PER_SENTENCE)  # bounded work
     return m.select(*_KEY, "pattern", "start", "end", "text_norm")
 
 
@@ -200,6 +204,16 @@ def _drop_across(
              .select(*_KEY, k_start="start"))
     crossed = pairs.join(found, on=_KEY).filter(pl.col("k_start").is_between(lo, hi)).select(key).unique()
     return pairs.join(crossed, on=key, how="anti")
+
+
+def _lookback(todo: pl.DataFrame, seen: pl.DataFrame, on: list[str]) -> pl.DataFrame:
+    """`todo` rows joined to the `seen` rows of the LOOKBACK sentences before theirs.
+
+    Bounded work (issue 10): one equi-join on the sentence index, so a row meets at most LOOKBACK
+    sentences' matches, never the whole document's.
+    """
+    back = todo.with_columns(sentence_idx_e=pl.col("sentence_idx") - pl.int_ranges(1, LOOKBACK + 1))
+    return back.explode("sentence_idx_e").join(seen, on=[*on, "sentence_idx_e"])
 
 
 def _candidates(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFrame:
@@ -327,7 +341,7 @@ def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFra
     )
     todo = cand.join(model_ref, on="row").select("row", "doc_id", "sentence_idx", "actor")
     found = (
-        todo.join(models_seen, on="doc_id")
+        _lookback(todo, models_seen, ["doc_id"])
         .filter(
             (pl.col("sentence_idx_e") < pl.col("sentence_idx"))
             & (pl.col("sentence_idx_e") >= pl.col("sentence_idx") - LOOKBACK)
@@ -357,7 +371,7 @@ def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFra
         cand.filter(pl.col("actor").is_null()).join(has_ref, on=_KEY).select("row", "doc_id", "sentence_idx")
     )
     found = (
-        todo.join(orgs_seen, on="doc_id")
+        _lookback(todo, orgs_seen, ["doc_id"])
         .filter(
             (pl.col("sentence_idx_e") < pl.col("sentence_idx"))
             & (pl.col("sentence_idx_e") >= pl.col("sentence_idx") - LOOKBACK)
@@ -385,7 +399,7 @@ def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFra
         "row", "doc_id", "sentence_idx", "cue_type"
     )
     found = (
-        todo.join(known, on=["doc_id", "cue_type"])
+        _lookback(todo, known, ["doc_id", "cue_type"])
         .filter(
             (pl.col("sentence_idx_e") < pl.col("sentence_idx"))
             & (pl.col("sentence_idx_e") >= pl.col("sentence_idx") - LOOKBACK)
@@ -508,9 +522,11 @@ def _article_openness(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.D
     near = (models.join(marks, on=_KEY).filter((pl.col("o_start") - pl.col("start")).abs() <= WINDOW_OPENNESS)
             .select("doc_id", "model", "o_open"))
     alone = marks.join(models.select(_KEY).unique(), on=_KEY, how="anti")
+    # bounded: each openness word meets the models of the LOOKBACK sentences before it, no more
     last = (
-        alone.join(models.select("doc_id", m_idx="sentence_idx", m_start="start", model="model"), on="doc_id")
-        .filter(pl.col("m_idx").is_between(pl.col("sentence_idx") - LOOKBACK, pl.col("sentence_idx") - 1))
+        _lookback(alone, models.select("doc_id", "model", sentence_idx_e="sentence_idx", m_start="start"),
+                  ["doc_id"])
+        .rename({"sentence_idx_e": "m_idx"})
         .sort("doc_id", "sentence_idx", "o_start", "m_idx", "m_start",
               descending=[False, False, False, True, True])
         .unique(["doc_id", "sentence_idx", "o_start"], keep="first", maintain_order=True)

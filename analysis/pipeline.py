@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -86,6 +87,52 @@ def build_from_documents(
     }
 
 
+# --- where the tables go ----------------------------------------------------------------------------
+
+
+class OutputError(ValueError):
+    """--out cannot take the tables; the message says which folder and why, in one line."""
+
+
+def check_out(out: Path, sources: Sequence[str | Path] = ()) -> None:
+    """Refuse, before any work, an output folder that would fail late or harm the input.
+
+    `out` must not be a file nor lie under one, must be writable (or creatable), and must be neither a
+    corpus folder given nor inside one: the tables would overwrite inputs (a corpus' own
+    `documents.csv`) and be read back as input by the next build. Raises OutputError.
+    """
+    out = Path(out)
+    target = out.resolve()
+    probe = target
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        where = "is a file" if probe == target else f"lies under the file {probe}"
+        raise OutputError(f"--out {out} {where}, not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise OutputError(f"--out {out}: cannot write in {probe} (permission denied)")
+    for src in sources:
+        s = Path(src).resolve()
+        if Path(src).is_dir() and (target == s or s in target.parents):
+            what = "is the corpus folder" if target == s else f"lies inside the corpus folder {src}"
+            raise OutputError(f"--out {out} {what}: the tables would overwrite and mix with the input; "
+                              "choose a folder outside it")
+        if target == s or target in s.parents:
+            # a corpus file inside `out` is allowed, unless a table or the spill folder would replace it
+            names = {f"{n}.{ext}" for n in schema.TABLES for ext in ("parquet", "csv")}
+            if target == s or (s.parent == target and s.name in names) or target / ".parts" in s.parents:
+                raise OutputError(f"--out {out} would overwrite the input {src}; choose another folder")
+
+
+def mark_out(out: Path) -> None:
+    """Create `out` and its marker file, so that no later build reads these tables as input."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / corpus.BUILD_MARKER).write_text(
+        "This folder holds tables written by openness build; it is never read as input.\n", encoding="utf-8")
+
+
 # --- a corpus larger than memory ---------------------------------------------------------------------
 
 _MERGE_COLUMNS = ("mention_id", "doc_id", "actor", "model", "event_type", "status", "openness", "date",
@@ -116,7 +163,8 @@ def build_in_batches(
 
     Same corpus, same tables as `build_from_documents`, row for row. Returns the Parquet paths.
     """
-    out.mkdir(parents=True, exist_ok=True)
+    check_out(out, sources)
+    mark_out(out)
     parts = out / ".parts"
     shutil.rmtree(parts, ignore_errors=True)
     parts.mkdir()

@@ -41,7 +41,7 @@ TABLES: dict[str, dict[str, pl.DataType]] = {
     "events": EVENTS, "narratives": NARRATIVES,
 }
 
-STATUSES = ("ok", "empty", "undecodable", "duplicate", "too_large", "not_text")
+STATUSES = ("ok", "empty", "undecodable", "duplicate", "too_large", "not_text", "unreadable")
 PRECISIONS = ("year", "month", "day", "unknown")
 EVENT_TYPES = ("open_release", "open_plan", "delay", "closed_release", "incident",
                "licence_restriction", "statement", "competition", "talent")

@@ -123,6 +123,7 @@ def boilerplate_pattern() -> str:
 # --- segmenting documents ----------------------------------------------------------------------
 
 _WORD = r"[\p{L}\p{N}]+"
+MAX_SENTENCE_CHARS = 1_000  # longer "sentences" are cut into pieces (`cut_long`): bounds later stages
 _MIN_WORDS = 3
 _BOILERPLATE_MAX_CHARS = 300
 _HEADING_MAX_WORDS = 20
@@ -148,15 +149,74 @@ def lang_expr(arabic: pl.Expr, latin: pl.Expr) -> pl.Expr:
     )
 
 
+# Line breaks: LF (CRLF keeps its CR at the end of the line, as white space), VT, FF, NEL (U+0085),
+# LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029).
+LINE_BREAKS = "\n\x0b\x0c\x85\u2028\u2029"
+_OTHER_BREAKS = f"[{LINE_BREAKS[1:]}]"
+
+
+# The prose of a text, for its language: Latin tokens that are names, URLs or code (a capital letter
+# anywhere: Milvus, GPT, OpenAI; a letter next to a digit or code punctuation: gpt-4o, time.sleep,
+# retry_delay, p50, https://..., a@b.c) are left out. What remains of Latin script is running words.
+_LATIN_NAME = (r"\S*\p{Lu}\S*|\S*(?:\p{Latin}[\d_./=:@#<>{}()\[\]\\-]|[\d_./=:@#<>{}()\[\]\\-]\p{Latin})\S*")
+# A line of code in a plain text (Markdown and HTML lose theirs when read): no Arabic letter, and an
+# assignment, a brace, a call written without a space, an arrow, a statement keyword opening it or a
+# block keyword opening it with a colon after (`if x is None:`). ASCII-only anchors keep it on the DFA.
+_CODE_LINE = (r"[=;{}]|[\p{L}\p{N}_]\(|->|=>|^[ \t]*(?:import|from[ \t]+\S+[ \t]+import|def|class|return|"
+              r"const|let|var|function|async|await|print|//|#!|\$|>>>)[ \t]|"
+              r"^[ \t]*(?:if|elif|else|for|while|try|except|with)(?-u:\b)[^\n]*:")
+LANG_SHARE = 0.7  # share of Arabic words among prose words for `ar`; 1 - LANG_SHARE or less is `en`
+
+
+def prose_words(frame: pl.LazyFrame, col: str) -> pl.LazyFrame:
+    """Add ar (Arabic words), la (Latin words of the prose) and la_all (all Latin words) of `col`, a
+    column of lines: lines of code (`_CODE_LINE`) have no prose."""
+    text = pl.col(col)
+    prose = text.str.replace_all(_LATIN_NAME, " ")
+    arabic = text.str.count_matches(r"\p{Arabic}+").cast(pl.Int64)
+    code = (arabic == 0) & text.str.contains(_CODE_LINE)
+    return frame.with_columns(
+        ar=arabic,
+        la=pl.when(code).then(0).otherwise(prose.str.count_matches(r"\p{Latin}+")).cast(pl.Int64),
+        la_all=text.str.count_matches(r"\p{Latin}+").cast(pl.Int64),
+    )
+
+
+def prose_lang_expr(arabic: pl.Expr, latin: pl.Expr, latin_all: pl.Expr) -> pl.Expr:
+    """`ar`, `en` or `mixed` from the share of Arabic words among the words of the prose.
+
+    Latin names and code in an Arabic article do not count (see `prose_words`), so an Arabic post
+    about Milvus, Claude and GPT-4o stays `ar`. A text whose Latin is all names (a headline in title
+    case) falls back on every Latin word.
+    """
+    latin = pl.when(arabic + latin > 0).then(latin).otherwise(latin_all)
+    share = arabic / (arabic + latin)
+    return (
+        pl.when(arabic + latin == 0).then(pl.lit(None, pl.String))
+        .when(share >= LANG_SHARE).then(pl.lit("ar"))
+        .when(share <= 1 - LANG_SHARE).then(pl.lit("en"))
+        .otherwise(pl.lit("mixed"))
+    )
+
+
 def lines(docs: pl.DataFrame) -> pl.DataFrame:
-    """One row per line of every `ok` document, with its offset, normalised form and boilerplate flag."""
+    """One row per line of every `ok` document, with its offset, normalised form and boilerplate flag.
+
+    Every line break ends a line (`LINE_BREAKS`); `brk` is the break that ended it. Only a plain
+    newline may be continued across by a hard-wrapped paragraph (see `blocks`).
+    """
     ok = (docs.lazy().with_row_index("doc_ord").filter(pl.col("status") == "ok")
           .select("doc_ord", "doc_id", "text"))
+    # Every break becomes "\n" for the split (one character for one, so offsets hold); the breaks
+    # themselves, in order, say what ended each line ("." stands for the end of the text).
+    breaks = pl.concat_str(pl.col("text").str.replace_all(f"[^{LINE_BREAKS}]+", ""), pl.lit("."))
     return (
-        ok.with_columns(line=pl.col("text").str.split("\n"))
-        .select("doc_ord", "doc_id", "line")
-        .explode("line")
-        .with_columns(line_idx=pl.int_range(pl.len()).over("doc_id"), n=pl.col("line").str.len_chars() + 1)
+        ok.with_columns(line=pl.col("text").str.replace_all(_OTHER_BREAKS, "\n").str.split("\n"),
+                        brk=breaks.str.split(""))
+        .select("doc_ord", "doc_id", "line", "brk")
+        .explode("line", "brk")
+        .with_columns(line_idx=pl.int_range(pl.len()).over("doc_id"), n=pl.col("line").str.len_chars() + 1,
+                      brk=pl.col("brk").replace(".", ""))
         .with_columns(line_start=(pl.col("n").cum_sum() - pl.col("n")).over("doc_id"))
         .with_columns(has_word=pl.col("line").str.contains(r"[\p{L}\p{N}]"))
         # Page furniture is short: only short lines are matched against the boilerplate patterns.
@@ -174,6 +234,7 @@ def blocks(ln: pl.DataFrame) -> pl.LazyFrame:
     A document is hard-wrapped when it has several lines, none longer than 120 characters, and most
     of them end mid-sentence (wire copy, e-mails, plain-text archives): there, consecutive lines of a
     paragraph are joined (with their original newline), so a sentence can run across a line break.
+    Other breaks (U+2028, U+2029, NEL, VT, FF) always end the block, and with it the sentence.
     """
     kept = ~pl.col("boilerplate") & pl.col("has_word")
     ends = pl.col("line").str.strip_chars().str.contains(rf"{_TERM}{_CLOSERS}*$")
@@ -183,17 +244,20 @@ def blocks(ln: pl.DataFrame) -> pl.LazyFrame:
     )
     marked = (
         ln.lazy().join(wrapped, on="doc_id", how="left", maintain_order="left")
-        .with_columns(kept=kept, wrapped=pl.col("wrapped").fill_null(False))
+        .with_columns(kept=kept, wrapped=pl.col("wrapped").fill_null(False),
+                      soft=pl.col("brk") == "\n")
     )
     cols = ["doc_ord", "doc_id", "block", "line_start", "line"]
     single = marked.filter(pl.col("kept") & ~pl.col("wrapped")).with_columns(
         block=pl.col("line_idx").cast(pl.UInt32))
     joined = (
         marked.filter(pl.col("wrapped"))
-        .with_columns(block=(~pl.col("kept").shift(1).fill_null(False)).cum_sum().over("doc_id"))
+        .with_columns(block=(~(pl.col("kept") & pl.col("soft")).shift(1).fill_null(False))
+                      .cum_sum().over("doc_id"))
         .filter(pl.col("kept"))
         .group_by("doc_ord", "doc_id", "block", maintain_order=True)
-        .agg(pl.col("line_start").first(), pl.col("line").str.join("\n"))
+        .agg(pl.col("line_start").first(),
+             pl.concat_str("line", "brk").str.join("").str.strip_chars_end(LINE_BREAKS + "\r"))
     )
     return pl.concat([single.select(cols), joined.select(cols)]).sort("doc_ord", "line_start")
 
@@ -246,6 +310,12 @@ def sentences_from_blocks(bl: pl.DataFrame) -> pl.DataFrame:
         )
         .with_columns(char_start=pl.col("seg_start") + pl.col("lead"))
         .with_columns(char_end=pl.col("char_start") + pl.col("text").str.len_chars())
+        .select("doc_id", "char_start", "char_end", "text")
+        .collect()
+    )
+    seg = (
+        cut_long(seg)
+        .lazy()
         .filter(at_least_words(pl.col("text"), 2))
         .with_columns(sentence_idx=_since_start(pl.int_range(pl.len(), dtype=pl.Int64), _first_of("doc_id")))
         .with_columns(
@@ -253,9 +323,56 @@ def sentences_from_blocks(bl: pl.DataFrame) -> pl.DataFrame:
             lang=lang_expr(pl.col("text").str.count_matches(r"\p{Arabic}+"),
                            pl.col("text").str.count_matches(r"\p{Latin}+")),
         )
-        .select("doc_id", "sentence_idx", "char_start", "char_end", "text", "text_norm", "lang")
+        .select("doc_id", "sentence_idx", "char_start", "char_end", "text", "text_norm", "lang", "cut")
     )
     return seg.collect()
+
+
+_LAST_SPACE = re.compile(r".*\s", re.DOTALL)
+
+
+def cut_long(seg: pl.DataFrame, limit: int = MAX_SENTENCE_CHARS) -> pl.DataFrame:
+    """Sentences of at most `limit` characters: a longer one is cut into pieces, each marked `cut`.
+
+    A piece ends at the last white space within its first `limit` characters (the white space itself
+    left out, as between sentences), or at `limit` characters when it has none (a 1 MB "word"). The
+    pieces keep exact offsets into the document. Nothing in news prose comes near the limit (the
+    longest sentence of the real corpus is under 750 characters); a line of a million words without
+    punctuation would otherwise be one sentence whose matches every later stage pairs with each
+    other. Only the rare long rows go through this loop.
+    """
+    seg = seg.with_columns(cut=pl.lit(False))
+    long = pl.col("text").str.len_chars() > limit
+    if not seg.select(long.any()).item():
+        return seg
+    rows = []
+    for doc_id, start, body in seg.filter(long).select("doc_id", "char_start", "text").iter_rows():
+        i, n = 0, len(body)
+        while i < n:
+            if n - i <= limit:
+                j, nxt = n, n
+            else:
+                m = _LAST_SPACE.match(body, i, i + limit + 1)
+                if m and m.end() - 1 > i:
+                    j = nxt = m.end() - 1
+                else:
+                    j = nxt = i + limit
+            piece = body[i:j].rstrip()
+            if piece:
+                rows.append((doc_id, start + i, start + i + len(piece), piece))
+            i = nxt
+            while i < n and body[i].isspace():
+                i += 1
+    pieces = pl.DataFrame(rows, schema={"doc_id": pl.String, "char_start": pl.Int64, "char_end": pl.Int64,
+                                        "text": pl.String}, orient="row").with_columns(cut=pl.lit(True))
+    # Pieces take the place of the sentence they come from; rows stay in document then offset order.
+    order = seg.select("doc_id").with_row_index("_o").unique("doc_id", keep="first", maintain_order=True)
+    return (
+        pl.concat([seg.filter(~long), pieces.cast(seg.schema)])
+        .join(order, on="doc_id", how="left")
+        .sort("_o", "char_start", maintain_order=True)
+        .drop("_o")
+    )
 
 
 def describe(ln: pl.DataFrame, bl: pl.DataFrame) -> pl.DataFrame:
@@ -291,12 +408,10 @@ def describe(ln: pl.DataFrame, bl: pl.DataFrame) -> pl.DataFrame:
             pl.col("par").str.extract(_DATELINE_PARENS, 1), pl.col("par").str.extract(_DATELINE_DASH, 1)
         ).str.strip_chars(),
     )
-    letters = ln.group_by("doc_id").agg(
-        ar=pl.col("line").str.count_matches(r"\p{Arabic}+").sum(),
-        la=pl.col("line").str.count_matches(r"\p{Latin}+").sum(),
-    )
     return (
-        letters.select("doc_id", lang=lang_expr(pl.col("ar"), pl.col("la")))
+        prose_words(ln.lazy().filter(~pl.col("boilerplate")), "line").group_by("doc_id")
+        .agg(pl.col("ar", "la", "la_all").sum())
+        .select("doc_id", lang=prose_lang_expr(pl.col("ar"), pl.col("la"), pl.col("la_all"))).collect()
         .join(title, on="doc_id", how="left")
         .join(dateline, on="doc_id", how="left")
         .join(source_line, on="doc_id", how="left")
@@ -313,7 +428,8 @@ def segment(docs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     bl = blocks(ln).collect()
     sentences = sentences_from_blocks(bl)
     desc = describe(ln, bl)
-    counts = sentences.group_by("doc_id").len("n_sentences")
+    counts = sentences.group_by("doc_id").agg(n_sentences=pl.len(), n_cut=pl.col("cut").sum())
+    sentences = sentences.drop("cut")
     for col in ("meta_title", "meta_source"):
         if col not in docs.columns:
             docs = docs.with_columns(pl.lit(None, pl.String).alias(col))
@@ -328,7 +444,14 @@ def segment(docs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             n_sentences=pl.col("n_sentences").fill_null(0).cast(pl.Int64),
         )
     )
-    return docs, sentences
+    if "note" in docs.columns:
+        cut_note = (pl.col("n_cut").cast(pl.String)
+                    + pl.lit(f" sentences are pieces of longer text cut at {MAX_SENTENCE_CHARS} characters"))
+        docs = docs.with_columns(
+            note=pl.when(pl.col("n_cut") > 0).then(
+                pl.when(pl.col("note").is_null()).then(cut_note).otherwise(pl.col("note") + "; " + cut_note))
+            .otherwise(pl.col("note")))
+    return docs.drop("n_cut"), sentences
 
 
 def _clean_meta(col: str) -> pl.Expr:

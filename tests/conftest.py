@@ -91,3 +91,55 @@ def write_fixture_corpus(root: Path) -> Path:
 @pytest.fixture(scope="session")
 def fixture_corpus(tmp_path_factory) -> Path:
     return write_fixture_corpus(tmp_path_factory.mktemp("fixture_corpus"))
+
+
+# --- figures on hand-annotated text (tests/figures.py): built once, printed at the end of the run
+
+FIGURES_KEY = pytest.StashKey[str]()
+
+
+@pytest.fixture(scope="session")
+def real_tables():
+    """The real corpus (tests/fixtures/real), built once for the session."""
+    from tests import figures
+
+    return figures.build(figures.REAL)
+
+
+@pytest.fixture(scope="session")
+def bundled_tables():
+    from tests import figures
+
+    return figures.build(figures.CORPUS)
+
+
+@pytest.fixture(scope="session")
+def article_tables():
+    from tests import figures
+
+    return figures.build(figures.ARTICLES)
+
+
+@pytest.fixture(scope="session")
+def news_tables():
+    from tests import figures
+
+    return figures.build(figures.NEWS)
+
+
+@pytest.fixture(scope="session")
+def figure_evaluations(request, real_tables, news_tables, bundled_tables, article_tables):
+    """Every set the README reports, scored; the run's summary prints them."""
+    from tests import figures
+
+    evs = figures.evaluations(real_tables, news_tables, bundled_tables, article_tables)
+    request.config.stash[FIGURES_KEY] = figures.report(evs)
+    return evs
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Print the README's figures when the run measured them (the whole suite, or tests/test_evaluate.py)."""
+    text = config.stash.get(FIGURES_KEY, None)
+    if text:
+        terminalreporter.section("figures on hand-annotated text (README.md, make figures)")
+        terminalreporter.write_line(text)

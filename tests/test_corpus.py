@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import polars as pl
 
-from analysis import corpus, pipeline, schema
+from analysis import corpus, pipeline, schema, text
 from tests.conftest import CORPUS, EXPECTED, MAX_BYTES
 
 
@@ -103,3 +105,64 @@ def test_batches_give_the_same_rows_as_one_read(fixture_corpus, tmp_path):
         assert pl.concat(parts).equals(whole)
     assert whole.filter(pl.col("status") == "ok").height == 10  # the second copy is all duplicates
     assert whole["doc_id"].n_unique() == whole.height
+
+
+EN = "OpenAI said on Tuesday that it will release the weights of its model. Its rivals\u2019 answer came. "
+
+
+def test_control_characters_follow_one_rule_in_files_and_records(tmp_path):
+    # A NUL after the first 8 KB, in a file and in a record: the same spaces, count and note.
+    body = EN * 90 + "\x00" + EN * 2
+    (tmp_path / "nul.txt").write_bytes(body.encode())
+    (tmp_path / "r.jsonl").write_text(json.dumps({"id": "rec", "text": body + "x"}) + "\n"
+                                      + json.dumps({"id": "bin", "text": "ab\x00\x01\x02cd" * 5}) + "\n",
+                                      encoding="utf-8")
+    (tmp_path / "mostly_nul.txt").write_bytes(b"\x00\x01" * 50 + b"some words")
+    docs = read(tmp_path)
+    rows = {r["doc_id"]: r for r in docs.iter_rows(named=True)}
+    for doc_id in ("nul", "rec"):
+        assert rows[doc_id]["status"] == "ok"
+        assert rows[doc_id]["note"] == "1 control character (NUL and the like) read as spaces"
+        assert "\x00" not in rows[doc_id]["text"] and len(rows[doc_id]["text"]) >= len(body)
+    for doc_id in ("bin", "mostly_nul"):
+        assert rows[doc_id]["status"] == "not_text" and rows[doc_id]["note"].startswith("binary content")
+    _, sents = text.segment(docs)
+    assert not sents["text"].str.contains("\x00", literal=True).any()
+
+
+def test_a_text_of_invisible_characters_is_empty(tmp_path):
+    (tmp_path / "nbsp.txt").write_bytes("\ufeff\u00a0\u00a0 \u200b\u2060\u00ad\n".encode())
+    (tmp_path / "r.jsonl").write_text(json.dumps({"id": "zw", "text": "\u200b\u200c\u200d\ufeff"}) + "\n",
+                                      encoding="utf-8")
+    assert read(tmp_path).select("doc_id", "status").rows() == [("nbsp", "empty"), ("zw", "empty")]
+
+
+def test_damaged_utf8_is_utf8_with_a_count_not_windows_1256(tmp_path):
+    (tmp_path / "one_bad.txt").write_bytes((EN * 30).encode() + b"\xff" + (EN * 2).encode())
+    (tmp_path / "ascii_bad.txt").write_bytes((EN.replace("\u2019", "'") * 30).encode() + b"\xc7 The end.")
+    (tmp_path / "ar.txt").write_bytes("أعلنت شركة ميتا عن نموذجها. وقالت إن الأوزان مفتوحة.".encode("cp1256"))
+    (tmp_path / "en1252.txt").write_bytes("\u201cOpen\u201d models \u2013 caf\u00e9 talk.".encode("cp1252"))
+    rows = {r["doc_id"]: r for r in read(tmp_path).iter_rows(named=True)}
+    for doc_id in ("one_bad", "ascii_bad"):
+        assert (rows[doc_id]["status"], rows[doc_id]["encoding"]) == ("ok", "utf-8")
+        assert rows[doc_id]["note"] == "not valid UTF-8: 1 byte replaced by U+FFFD"
+        assert rows[doc_id]["text"].count("\ufffd") == 1
+    assert rows["ar"]["encoding"] == "cp1256" and rows["en1252"]["encoding"] == "cp1252"
+
+
+def test_markdown_files_are_read_as_markdown(tmp_path):
+    (tmp_path / "post.md").write_text("---\ntitle: Qwen 3 is out\ndate: 2025-04-29\n---\n# Heading\n\n"
+                                      "Alibaba released Qwen 3. ```code()```\n", encoding="utf-8")
+    row = read(tmp_path).row(0, named=True)
+    assert row["text"] == "Heading\n\nAlibaba released Qwen 3."
+    assert (row["meta_title"], row["meta_published"]) == ("Qwen 3 is out", "2025-04-29")
+
+
+def test_bytes_no_encoding_explains_are_binary_when_full_of_controls(tmp_path):
+    import random
+
+    rng = random.Random(0)
+    (tmp_path / "noise.txt").write_bytes(bytes(rng.randrange(256) for _ in range(5000)))
+    (tmp_path / "high.txt").write_bytes(bytes([0x8D, 0x90, 0x9D, 0xFF, 0x41, 0x81]) * 20)
+    rows = read(tmp_path).select("doc_id", "status").rows()
+    assert rows == [("high", "undecodable"), ("noise", "not_text")]

@@ -122,3 +122,42 @@ def test_hard_wrapped_wire_copy_joins_lines_of_a_paragraph():
     row = docs.row(0, named=True)
     assert (row["title"], row["source"], row["lang"]) == ("Meta releases Llama 4 weights", "Reuters", "en")
 
+
+
+def test_unicode_line_and_paragraph_separators_end_sentences():
+    t = ("Meta released Llama 4 today\u2028Google kept Gemini closed\u2029Mistral opened its weights"
+         "\x85DeepSeek delayed R2\x0cQwen 3 came out")
+    _, sents = text.segment(docs_frame([t]))
+    assert sents["text"].to_list() == ["Meta released Llama 4 today", "Google kept Gemini closed",
+                                       "Mistral opened its weights", "DeepSeek delayed R2", "Qwen 3 came out"]
+    for s in sents.iter_rows(named=True):
+        assert t[s["char_start"]:s["char_end"]] == s["text"]
+
+
+def test_hard_wrapped_copy_joins_across_crlf_but_not_across_a_paragraph_separator():
+    from tests.conftest import EN_ARTICLE
+
+    crlf = EN_ARTICLE.replace("\n", "\r\n")
+    _, sents = text.segment(docs_frame([crlf, EN_ARTICLE]))
+    by_doc = sents.partition_by("doc_id", as_dict=True)
+    assert [" ".join(s.split()) for s in by_doc[("d0",)]["text"]] == [
+        " ".join(s.split()) for s in by_doc[("d1",)]["text"]]
+    for s in sents.filter(pl.col("doc_id") == "d0").iter_rows(named=True):
+        assert crlf[s["char_start"]:s["char_end"]] == s["text"]
+    wrapped = "\n".join(["Meta released the weights of its", "new model on Saturday and",
+                         "developers welcomed the", "move across the industry"]) + "\u2029" + "\n".join(
+        ["Google kept its own model", "closed for now and said", "nothing more about its", "plans at all"])
+    got = split(wrapped)
+    assert len(got) == 2 and got[0].endswith("industry") and got[1].startswith("Google")
+
+
+def test_document_language_is_read_from_the_prose_not_names_code_or_urls():
+    arabic = ("أعلنت شركة Moonshot AI عن إطلاق Kimi K2 عبر GitHub و Hugging Face، وقالت إن النموذج "
+              "يتفوق على GPT-4o و Claude Opus و DeepSeek-V3 في اختبارات SWE-bench و LiveCodeBench. "
+              "التفاصيل في https://moonshotai.github.io/Kimi-K2/ و pip install kimi_k2 و time.sleep(delay).")
+    english = "Moonshot AI released Kimi K2 on Friday, and said it beats GPT-4o on most coding tests."
+    title_case = "Moonshot AI Releases Kimi K2"
+    code = "\n".join([arabic, "import time", "for attempt in range(retries):", "    time.sleep(retry_delay)",
+                      "    if response is not None: return response", "client = MilvusClient(uri=uri)"])
+    docs, _ = text.segment(docs_frame([arabic, english, title_case, "أهلا " + english, code]))
+    assert docs.sort("doc_id")["lang"].to_list() == ["ar", "en", "en", "en", "ar"]
