@@ -311,7 +311,9 @@ def _find(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
     after = pl.col("text_norm").str.slice(pl.col("end"), 1)
     # a model's name may run on into its version ("qwen3"): the shape step reads what follows
     ends_ok = ~after.str.contains(_ALNUM) | ((pl.col("kind") == "model") & after.str.contains(r"^\d"))
-    m = m.filter(before.str.contains(_LEFT_OK) & ends_ok)
+    # "Sentence-BERT" is not BERT: a name joined by a hyphen to the word before it belongs to that word
+    compound = before.str.contains(r"[\p{L}\p{N}][\-_]$")
+    m = m.filter(before.str.contains(_LEFT_OK) & ends_ok & ~compound)
     m = m.sort([*_KEY, "start", "end"], descending=[False, False, False, True])
     reach = pl.col("end").cum_max().shift(1).over(_KEY)
     return m.filter(reach.is_null() | (pl.col("end") > reach)).select(*_KEY, "pattern", "start", "end")

@@ -47,6 +47,8 @@ COORDINATION = 6  # characters between two actors named together ("Google وOpen
 # (news sentences hold fewer than 12; sentences are at most text.MAX_SENTENCE_CHARS long).
 MAX_MATCHES_PER_SENTENCE = 48
 
+# openness words that speak of a model's weights or licence, not of whatever noun they qualify
+WEIGHTS_WORDS = r"weight|اوزان|hugging|هاغينغ|هاجينج|\bmit\b|apache|اباتشي|magnet|torrent|download|تحميل"
 _CLAUSE_BREAK = r"[،,;؛:.!?؟–—\"«»()\[\]]| - "
 _LEFT_OK = r"(?:^|[^\p{L}\p{N}])(?:و|ف|ب|ل|ك|ال|وال|بال|فال|لل|كال|ول|وب|وس|س)?$"
 _ALNUM = r"^[\p{L}\p{N}]"
@@ -521,7 +523,11 @@ def _article_openness(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.D
     models = ents.filter(pl.col("kind") == "model").select(*_KEY, "start", model="canonical")
     near = (models.join(marks, on=_KEY).filter((pl.col("o_start") - pl.col("start")).abs() <= WINDOW_OPENNESS)
             .select("doc_id", "model", "o_open"))
-    alone = marks.join(models.select(_KEY).unique(), on=_KEY, how="anti")
+    # only words about the weights or their licence stand for the last named model; an adjective
+    # ("open-source") with no model beside it qualifies something else (a tool, a database)
+    alone = marks.join(models.select(_KEY).unique(), on=_KEY, how="anti").join(
+        m.select(*_KEY, o_start="start", pattern="pattern"), on=[*_KEY, "o_start"]).filter(
+        pl.col("pattern").str.contains(WEIGHTS_WORDS)).drop("pattern")
     # bounded: each openness word meets the models of the LOOKBACK sentences before it, no more
     last = (
         _lookback(alone, models.select("doc_id", "model", sentence_idx_e="sentence_idx", m_start="start"),
