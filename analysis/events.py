@@ -715,6 +715,8 @@ def _context_features(c: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.D
     opens = (m.join(lex.info.filter(pl.col("openness").is_in(["open_source", "open_weights", "restricted"])),
                     on="pattern").select(*_KEY, o_start="start"))
     doc_words = opens.group_by("doc_id").agg(doc_open_words=pl.len())
+    here = opens.group_by(_KEY).agg(sentence_open_words=pl.len())
+    people = set(kb.organisations().filter(pl.col("kind") == "person")["name"].to_list())
     models = ents.filter(pl.col("kind") == "model").select(*_KEY, "start", "canonical")
     near = (models.join(opens, on=_KEY).filter((pl.col("o_start") - pl.col("start")).abs() <= WINDOW_OPENNESS)
             .select("doc_id", model="canonical").unique().with_columns(model_open_elsewhere=pl.lit(True)))
@@ -724,6 +726,8 @@ def _context_features(c: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.D
     fam = kb.families().select(model="family", fam_open="open_default")
     return (
         c.join(doc_words, on="doc_id", how="left")
+        .join(here, on=_KEY, how="left")
+        .with_columns(actor_person=pl.col("actor").is_in(list(people)))
         .join(near, on=["doc_id", "model"], how="left")
         .join(how, on=[*_KEY, "m_start"], how="left")
         .join(kbm, on="model", how="left")

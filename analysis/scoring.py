@@ -59,6 +59,8 @@ def features() -> dict[str, pl.Expr]:
         "doc_open_words": pl.col("doc_open_words").fill_null(0).clip(0, 10) / 10,
         "model_open_elsewhere": pl.col("model_open_elsewhere").fill_null(False),
         "openness_from_article": pl.col("from_article").fill_null(False),
+        "open_words_here": pl.col("sentence_open_words").fill_null(0).clip(0, 3) / 3,
+        "actor_person": pl.col("actor_person").fill_null(False),
         "kb_open": pl.col("kb_openness")
         .is_in(["open_weights", "restricted", "open_source"])
         .fill_null(False),
