@@ -255,7 +255,7 @@ def _stopwords_ar(data_dir: str) -> frozenset[str]:
         for w in path.read_text(encoding="utf-8").splitlines()
         if w.strip() and not w.startswith("#")
     ]
-    return frozenset(text.normalize(w) for w in words)
+    return frozenset(pl.Series(words, dtype=pl.String).to_frame("w").select(text.normalize_expr("w"))["w"])
 
 
 def _shape_tail() -> str:
@@ -422,6 +422,12 @@ _CTX_AR = [
     # "نموذجها الجديد Zed-2": a Latin name after the word for model and up to two of its adjectives
     r"(?:^|\s)(?:[وفبل]?ال)?[وفبل]?(?:نموذج|نماذج)\p{Arabic}*(?:\s+\p{Arabic}+){0,2}\s+([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)",
 ]
+_NEEDS = {
+    _CTX_EN[0]: r"(?i)model|llm",
+    _CTX_EN[1]: r", an? ",
+    _CTX_EN[2]: r"\d[BM]\b",
+    _CTX_AR[0]: r"نموذج|نماذج",
+}
 _ORG_EN = r"\b(?:company|startup|start-up|lab|firm|developer)\s+([A-Z][A-Za-z0-9]+)"
 _ORG_AR = r"(?:^|\s)[وفبل]?(?:ال)?شرك[هة]\s+([a-z][a-z0-9]+)"
 
@@ -430,8 +436,11 @@ def _context(s: pl.DataFrame, patterns: list[str], column: str, kind: str) -> pl
     """Names in a model's or a company's place, with their offsets: full match found, then the name in it."""
     parts = []
     for pat in patterns:
+        # a cheap test first: the words every match holds, so the full pattern reads few sentences
+        need = _NEEDS.get(pat)
+        rows = s.filter(pl.col(column).str.contains(need)) if need else s
         hits = (
-            s.select(*_KEY, "text", "text_norm", whole=pl.col(column).str.extract_all(pat))
+            rows.select(*_KEY, "text", "text_norm", whole=pl.col(column).str.extract_all(pat))
             .explode("whole")
             .drop_nulls("whole")
             .unique([*_KEY, "whole"], maintain_order=True)

@@ -225,7 +225,7 @@ DEV_SOURCES = (
 )
 REAL_DIR = "tests/fixtures/real"
 REAL_SPLIT = "tests/annotations/real_split.csv"
-REAL_DEV_GOLD = "tests/annotations/real_dev_events.csv"
+REAL_DEV_GOLD = "tests/annotations/real_events.csv"  # only its dev split is read
 NEWS = ("tests/fixtures/news", "tests/annotations/news_events.csv")  # written dev news, gold per document
 
 
