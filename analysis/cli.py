@@ -133,7 +133,8 @@ def cmd_build(a: argparse.Namespace) -> int:
             paths = distributed.build_on_dask(
                 a.corpus, a.out, scheduler=a.scheduler, workers=a.workers,
                 partition_docs=a.partition_docs or distributed.PARTITION_DOCS, options=options,
-                random_state=a.random_state, progress=not a.quiet)
+                random_state=a.random_state, progress=not a.quiet,
+                min_confidence=getattr(a, "min_confidence", None))
         except distributed.EngineError as e:
             return _error(str(e))
         print(_summary({k: pl.scan_parquet(v) for k, v in paths.items()}))
@@ -141,12 +142,13 @@ def cmd_build(a: argparse.Namespace) -> int:
         return 0
     if getattr(a, "batch_docs", None):
         paths = pipeline.build_in_batches(a.corpus, a.out, batch_docs=a.batch_docs, options=options,
-                                          random_state=a.random_state, progress=not a.quiet)
+                                          random_state=a.random_state, progress=not a.quiet,
+                                          min_confidence=getattr(a, "min_confidence", None))
         print(_summary({k: pl.scan_parquet(v) for k, v in paths.items()}))
         print(f"tables written to {a.out}/ (Parquet and CSV)")
         return 0
     tables = pipeline.build_tables(a.corpus, options=options, random_state=a.random_state,
-                                   progress=not a.quiet)
+                                   progress=not a.quiet, min_confidence=getattr(a, "min_confidence", None))
     schema.write_tables(tables, a.out)
     print(_summary(tables))
     print(f"tables written to {a.out}/ (Parquet and CSV)")
@@ -166,6 +168,19 @@ def cmd_report(a: argparse.Namespace) -> int:
         print(f"openness report: {e}", file=sys.stderr)
         return 1
     print(result.summary())
+    return 0
+
+
+def cmd_train(a: argparse.Namespace) -> int:
+    from analysis import scoring
+
+    root = Path(__file__).resolve().parent.parent
+    if not (root / scoring.REAL_SPLIT).exists():
+        print(f"openness train: the dev annotations are not beside the package ({root / scoring.REAL_SPLIT})",
+              file=sys.stderr)
+        return 2
+    s = scoring.train(root, a.out, random_state=a.random_state)
+    print(f"event scorer: {len(s.names)} features, threshold {s.threshold:.2f}, written to {a.out}")
     return 0
 
 
@@ -247,6 +262,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--batch-docs", type=int, metavar="N",
                    help="for a corpus larger than memory: run the stages N documents at a time, spilling "
                    "to OUT/.parts and streaming the tables to OUT (same tables as without it)")
+    b.add_argument("--min-confidence", type=float, metavar="P",
+                   help="keep event mentions whose scorer confidence is at least P (default: the threshold "
+                   "chosen on the dev annotations, stored in data/models/event_scorer.json)")
     g = b.add_argument_group("past one machine (needs the optional extra: pip install 'openness-news[dask]')")
     g.add_argument("--engine", dest="build_engine", choices=["local", "dask"], default="local",
                    help="local: this process (default); dask: the per-document stages as partitions on a "
@@ -276,6 +294,17 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     _add_read_options(r)
     r.set_defaults(func=cmd_report)
+
+    t = sub.add_parser("train", help="refit the event scorer on the dev annotations",
+                       description="Build candidate events on the dev material (bundled articles, written "
+                       "fixtures, the real corpus's dev split), label them from the annotations under "
+                       "tests/annotations, fit a logistic regression with a fixed seed, choose the threshold "
+                       "by cross-validated F1, and write the scorer as JSON.")
+    scorer = Path(__file__).resolve().parent.parent / "data/models/event_scorer.json"
+    t.add_argument("--out", type=Path, default=scorer,
+                   help="where to write the scorer (default: data/models/event_scorer.json)")
+    t.add_argument("--random-state", type=int, default=0, help="seed for the folds and the fit (default: 0)")
+    t.set_defaults(func=cmd_train)
 
     k = sub.add_parser("bench", help="measure speed and memory on synthetic corpora",
                        description="Generate synthetic corpora and time each stage against the floor "

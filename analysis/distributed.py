@@ -209,6 +209,7 @@ def build_on_dask(
     random_state: int = 0,
     progress: bool = True,
     csv: bool = True,
+    min_confidence: float | None = None,
 ) -> dict[str, Path]:
     """Build the five tables into `out` on a Dask cluster; the same tables as the local engine.
 
@@ -220,7 +221,8 @@ def build_on_dask(
     if client is None:
         with connect(scheduler, workers) as c:
             return build_on_dask(sources, out, client=c, partition_docs=partition_docs, options=options,
-                                 random_state=random_state, progress=progress, csv=csv)
+                                 random_state=random_state, progress=progress, csv=csv,
+                                 min_confidence=min_confidence)
     options = options or corpus.ReadOptions()
     out = Path(out).absolute()
     pipeline.check_out(out, sources)
@@ -236,7 +238,8 @@ def build_on_dask(
     from distributed import KilledWorker
 
     try:
-        return _run(client, files, out, parts, partition_docs, options, random_state, progress, csv)
+        return _run(client, files, out, parts, partition_docs, options, random_state, progress, csv,
+                    min_confidence)
     except ModuleNotFoundError as exc:
         raise EngineError(f"a worker cannot import {exc.name!r}: every worker needs openness-news "
                           "installed, the same version as the client") from exc
@@ -248,7 +251,7 @@ def build_on_dask(
 
 def _run(client: Any, files: list[corpus.Entry], out: Path, parts: pipeline.Parts,
          partition_docs: int, options: corpus.ReadOptions, random_state: int, progress: bool,
-         csv: bool) -> dict[str, Path]:
+         csv: bool, min_confidence: float | None = None) -> dict[str, Path]:
     build = uuid.uuid4().hex[:8]  # task keys unique to this build: nothing is reused from another
 
     def submit(fn: Any, *args: Any, key: str, **kwargs: Any) -> Any:
@@ -276,7 +279,8 @@ def _run(client: Any, files: list[corpus.Entry], out: Path, parts: pipeline.Part
             fin = submit(finalize_partition, raw, seen, key=f"finalize-{i}")
             seen = submit(operator.getitem, fin, 1, key=f"seen-{i}")
             docs = submit(operator.getitem, fin, 0, key=f"docs-{i}")
-            inflight.append((i, submit(pipeline.stage_partition, docs, parts, i, key=f"stages-{i}")))
+            inflight.append((i, submit(pipeline.stage_partition, docs, parts, i, min_confidence,
+                                           key=f"stages-{i}")))
             del raw, fin, docs
             while len(inflight) >= window:
                 collect()

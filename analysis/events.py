@@ -30,14 +30,15 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from analysis import resources, schema, text
+from analysis import entities, kb, resources, schema, scoring, text
+from analysis.triggers import trigger_rows
 
 WINDOW_MODEL = 60  # characters between a cue and a model it can be about
 WINDOW_ACTOR = 150  # characters between a cue and an actor it can be about
 WINDOW_OPENNESS = 80  # characters between a cue (or its model) and the words that say open or closed
 MODIFIER_REACH = 45  # how far forward a plan, negation or rumour word reaches, short of a clause break
 LOOKBACK = 3  # sentences back in which "the company" or "the model" is looked up
-OPENNESS_CUE_PENALTY = 15  # a model prefers a release verb to an adjective like "open-source" next to it
+OPENNESS_CUE_PENALTY = 25  # a model prefers a release verb to an adjective like "open-source" next to it
 AFTER_PENALTY = 60  # for events told of their subject (competition), an actor after the cue is the rival
 PERSON_PENALTY = 30  # a statement prefers the person who makes it to an organisation named beside
 GOVERNS = 8  # characters from a delay word to the release it governs ("تأجيل إصدار")
@@ -46,6 +47,8 @@ COORDINATION = 6  # characters between two actors named together ("Google وOpen
 # (news sentences hold fewer than 12; sentences are at most text.MAX_SENTENCE_CHARS long).
 MAX_MATCHES_PER_SENTENCE = 48
 
+# openness words that speak of a model's weights or licence, not of whatever noun they qualify
+WEIGHTS_WORDS = r"weight|اوزان|hugging|هاغينغ|هاجينج|\bmit\b|apache|اباتشي|magnet|torrent|download|تحميل"
 _CLAUSE_BREAK = r"[،,;؛:.!?؟–—\"«»()\[\]]| - "
 _LEFT_OK = r"(?:^|[^\p{L}\p{N}])(?:و|ف|ب|ل|ك|ال|وال|بال|فال|لل|كال|ول|وب|وس|س)?$"
 _ALNUM = r"^[\p{L}\p{N}]"
@@ -80,9 +83,9 @@ def _variants(alias: str) -> list[str]:
 @functools.lru_cache(maxsize=4)
 def _lexicon(data_dir: str) -> Lexicon:
     del data_dir  # the cache key: a user who points OPENNESS_DATA elsewhere gets that folder's tables
-    actors = resources.read_vocab("vocab", "actors.csv")
-    models = resources.read_vocab("vocab", "models.csv")
-    cues = resources.read_vocab("vocab", "cues.csv")
+    cols = ["cue", "role", "event_type", "openness"]
+    cues = pl.concat([resources.read_vocab("vocab", "cues.csv").select(cols),
+                      trigger_rows().select(cols)])
     etypes = resources.read_vocab("vocab", "event_types.csv").with_columns(
         takes_model=pl.col("takes_model").str.strip_chars() == "yes",
         keep_person=pl.col("keep_person").str.strip_chars() == "yes",
@@ -91,20 +94,6 @@ def _lexicon(data_dir: str) -> Lexicon:
         date_kinds=pl.col("date_kinds").str.strip_chars().str.split(">").list.eval(pl.element().str.split("|")),
     )
     rows: list[dict] = []
-    for r in actors.iter_rows(named=True):
-        for v in _variants(r["alias"]):
-            rows.append(
-                {
-                    "alias": v,
-                    "kind": "actor",
-                    "name": r["actor"],
-                    "org": r["org"] or r["actor"],
-                    "person": (r["kind"] or "").strip() == "person",
-                }
-            )
-    for r in models.iter_rows(named=True):
-        for v in _variants(r["alias"]):
-            rows.append({"alias": v, "kind": "model", "name": r["model"], "org": r["actor"], "person": False})
     for r in cues.iter_rows(named=True):
         rows.append(
             {
@@ -142,6 +131,11 @@ def _lexicon(data_dir: str) -> Lexicon:
     patterns = sorted(set(info["pattern"].to_list()))
     triggers = sorted(set(info.filter(pl.col("kind").is_in(_TRIGGERS))["pattern"].to_list()))
     return Lexicon(patterns, triggers, info, etypes)
+
+
+def _actor_patterns() -> set[str]:
+    g = entities.gazetteer()
+    return set(g.filter(pl.col("kind").is_in(["org", "person"]))["pattern"].to_list())
 
 
 def lexicon() -> Lexicon:
@@ -224,7 +218,7 @@ def _lookback(todo: pl.DataFrame, seen: pl.DataFrame, on: list[str]) -> pl.DataF
     return back.explode("sentence_idx_e").join(seen, on=[*on, "sentence_idx_e"])
 
 
-def _candidates(m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
+def _candidates(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFrame:
     """Cues with the model each is about (or none): one row per (cue, model)."""
     cues = (
         m.join(lex.info.filter(pl.col("kind").is_in(_TRIGGERS)), on="pattern")
@@ -247,8 +241,8 @@ def _candidates(m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
         .with_columns(takes_model=pl.col("takes_model").fill_null(True))
         .with_row_index("cue_id")
     )
-    models = m.join(lex.info.filter(pl.col("kind") == "model"), on="pattern").select(
-        *_KEY, m_start="start", m_end="end", model="name", owner="org"
+    models = ents.filter(pl.col("kind") == "model").select(
+        *_KEY, m_start="start", m_end="end", model="canonical", owner="owner"
     )
     pairs = (
         models.join(cues.filter("takes_model"), on=_KEY)
@@ -272,7 +266,7 @@ def _candidates(m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     return pl.concat([with_model, without.select(with_model.columns)]).sort("cue_id", "m_start")
 
 
-def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
+def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFrame:
     """Actor, model, event type, status and openness of each candidate."""
     info = lex.info
     et = lex.event_types
@@ -287,8 +281,16 @@ def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
         .with_row_index("row")
     )
 
-    actors = m.join(info.filter(pl.col("kind") == "actor"), on="pattern").select(
-        *_KEY, a_start="start", a_end="end", a_name="name", a_org="org", person="person"
+    # an organisation named as the place something is put ("on Hugging Face", "على منصة هاغينغ فيس",
+    # "via GitHub") is the venue, not who acts
+    lead = pl.min_horizontal(pl.col("start"), 12)
+    venue = (pl.col("text_norm").str.slice(pl.col("start") - lead, lead)
+             .str.contains(r"(?:\bon|\bvia|\bto|\bfrom|على|عبر|منصه|منصة)\s*(?:the\s*)?$"))
+    ents = ents.join(cand.select(*_KEY, "text_norm").unique(_KEY), on=_KEY, how="left").filter(
+        ~(venue.fill_null(False) & pl.col("kind").is_in(["org", "person"])))
+    actors = ents.filter(pl.col("kind").is_in(["org", "person"])).select(
+        *_KEY, a_start="start", a_end="end", a_name="canonical", a_org=pl.coalesce("owner", "canonical"),
+        person=pl.col("kind") == "person",
     )
     # explicit actor near the cue, when the model does not already name its owner
     near = (
@@ -336,8 +338,8 @@ def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
         .select("row")
         .unique()
     )
-    models_seen = m.join(info.filter(pl.col("kind") == "model"), on="pattern").select(
-        "doc_id", sentence_idx_e="sentence_idx", start_e="start", e_model="name", e_owner="org"
+    models_seen = ents.filter(pl.col("kind") == "model").select(
+        "doc_id", sentence_idx_e="sentence_idx", start_e="start", e_model="canonical", e_owner="owner"
     )
     todo = cand.join(model_ref, on="row").select("row", "doc_id", "sentence_idx", "actor")
     found = (
@@ -461,6 +463,10 @@ def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     cand = cand.join(hit, on="row", how="left").with_columns(
         pl.col("future", "negation", "speculation").fill_null(False)
     )
+    # an Arabic imperfect with the future prefix س ("ستطلق", "وسيفتح") is a plan in itself
+    lead = pl.min_horizontal(pl.col("cue_start"), 2)
+    before = pl.col("text_norm").str.slice(pl.col("cue_start") - lead, lead)
+    cand = cand.with_columns(future=pl.col("future") | before.str.contains(r"(?:^|[\sوف])س$"))
 
     released = pl.col("openness").is_in(["open_source", "open_weights", "restricted"])
     generic = pl.col("role").is_in(["release", "openness"])
@@ -504,11 +510,47 @@ def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     return cand.with_columns(status=status, confidence=conf)
 
 
-def _settle(c: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
+def _article_openness(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFrame:
+    """What the whole article says of each model's openness: (doc_id, model, art_openness).
+
+    An open or closed word near a model anywhere in the article speaks of that model; one in a sentence
+    that names no model ("The weights are on Hugging Face under MIT", "وأتاحت الشركة أوزان النموذجين")
+    speaks of the model the article named last, up to LOOKBACK sentences before.
+    """
+    words = lex.info.filter(pl.col("openness").is_not_null() & (pl.col("kind") != "event"))
+    marks = (m.join(words, on="pattern")
+             .select(*_KEY, o_start="start", o_open="openness"))
+    models = ents.filter(pl.col("kind") == "model").select(*_KEY, "start", model="canonical")
+    near = (models.join(marks, on=_KEY).filter((pl.col("o_start") - pl.col("start")).abs() <= WINDOW_OPENNESS)
+            .select("doc_id", "model", "o_open"))
+    # only words about the weights or their licence stand for the last named model; an adjective
+    # ("open-source") with no model beside it qualifies something else (a tool, a database)
+    alone = marks.join(models.select(_KEY).unique(), on=_KEY, how="anti").join(
+        m.select(*_KEY, o_start="start", pattern="pattern"), on=[*_KEY, "o_start"]).filter(
+        pl.col("pattern").str.contains(WEIGHTS_WORDS)).drop("pattern")
+    # bounded: each openness word meets the models of the LOOKBACK sentences before it, no more
+    last = (
+        _lookback(alone, models.select("doc_id", "model", sentence_idx_e="sentence_idx", m_start="start"),
+                  ["doc_id"])
+        .rename({"sentence_idx_e": "m_idx"})
+        .sort("doc_id", "sentence_idx", "o_start", "m_idx", "m_start",
+              descending=[False, False, False, True, True])
+        .unique(["doc_id", "sentence_idx", "o_start"], keep="first", maintain_order=True)
+        .select("doc_id", "model", "o_open")
+    )
+    # open words win over closed ones for a model the article calls both (open weights, closed data)
+    rank = {"open_source": 0, "open_weights": 1, "restricted": 2, "closed": 3}
+    return (pl.concat([near, last]).with_columns(r=pl.col("o_open").replace_strict(rank, default=4))
+            .sort("doc_id", "model", "r").unique(["doc_id", "model"], keep="first", maintain_order=True)
+            .select("doc_id", "model", art_openness="o_open"))
+
+
+def _settle(c: pl.DataFrame, lex: Lexicon, art: pl.DataFrame | None = None) -> pl.DataFrame:
     """Releases whose openness the sentence leaves open, delays over releases, one row per mention key."""
     # longest first: with leftmost matching, "meta platforms" goes whole rather than leaving "platforms"
-    subject_words = sorted(set(lex.info.filter(pl.col("kind").is_in(["actor", "actor_ref", "subject"]))
-                               ["pattern"].to_list()), key=len, reverse=True)
+    refs = lex.info.filter(pl.col("kind").is_in(["actor_ref", "subject"]))["pattern"].to_list()
+    subject_words = sorted(set(refs)
+                           | _actor_patterns(), key=len, reverse=True)
     doc_open = (
         c.filter(
             (pl.col("event_type") == "open_release")
@@ -560,7 +602,28 @@ def _settle(c: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
             openness=pl.when(pl.col("event_type") == "release").then("doc_openness_d").otherwise("openness"),
         )
         .drop("doc_openness_d")
-        .filter(pl.col("event_type") != "release")
+    )
+    if art is not None:
+        # the rest of the article: "released Llama 2" here, "the weights can be downloaded" there
+        c = c.join(art, on=["doc_id", "model"], how="left").with_columns(
+            event_type=pl.when((pl.col("event_type") == "release") & pl.col("art_openness").is_not_null())
+            .then(pl.when(pl.col("art_openness") == "closed").then(pl.lit("closed_release"))
+                  .when(pl.col("future")).then(pl.lit("open_plan")).otherwise(pl.lit("open_release")))
+            .otherwise("event_type"),
+            openness=pl.when((pl.col("event_type") == "release") & pl.col("art_openness").is_not_null())
+            .then("art_openness").otherwise("openness"),
+            from_article=(pl.col("event_type") == "release") & pl.col("art_openness").is_not_null(),
+        ).drop("art_openness")
+    c = (
+        c
+        # a launch the article never calls open is a closed_release of unknown openness: the scorer
+        # weighs it (feature `unsaid`) rather than a rule dropping it
+        .with_columns(unsaid=pl.col("event_type") == "release")
+        .with_columns(
+            event_type=pl.when(pl.col("unsaid")).then(pl.lit("closed_release")).otherwise("event_type"),
+            openness=pl.when(pl.col("unsaid")).then(pl.lit("unknown")).otherwise("openness"),
+        )
+        .filter(~pl.col("unsaid") | pl.col("model").is_not_null())
     )
     # an adjective alone ("open-source") makes a mention only about a model it qualifies
     c = c.filter((pl.col("role") != "openness") | pl.col("model").is_not_null())
@@ -647,8 +710,47 @@ def _hash(*parts: str | int | None) -> str:
     return hashlib.sha1("\x1f".join("" if p is None else str(p) for p in parts).encode()).hexdigest()[:16]
 
 
-def extract_mentions(sentences: pl.DataFrame, documents: pl.DataFrame, dates: pl.DataFrame) -> pl.DataFrame:
-    """The mentions table: one row per event mention found in a sentence."""
+def _context_features(c: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFrame:
+    """What the rest of the article and the knowledge base say about each candidate, for the scorer."""
+    opens = (m.join(lex.info.filter(pl.col("openness").is_in(["open_source", "open_weights", "restricted"])),
+                    on="pattern").select(*_KEY, o_start="start"))
+    doc_words = opens.group_by("doc_id").agg(doc_open_words=pl.len())
+    here = opens.group_by(_KEY).agg(sentence_open_words=pl.len())
+    people = set(kb.organisations().filter(pl.col("kind") == "person")["name"].to_list())
+    models = ents.filter(pl.col("kind") == "model").select(*_KEY, "start", "canonical")
+    near = (models.join(opens, on=_KEY).filter((pl.col("o_start") - pl.col("start")).abs() <= WINDOW_OPENNESS)
+            .select("doc_id", model="canonical").unique().with_columns(model_open_elsewhere=pl.lit(True)))
+    how = ents.filter(pl.col("kind") == "model").select(*_KEY, m_start="start", model_known="known",
+                                                        model_how="how").unique([*_KEY, "m_start"])
+    kbm = kb.models().select("model", kb_openness="openness").unique("model", keep="first")
+    fam = kb.families().select(model="family", fam_open="open_default")
+    return (
+        c.join(doc_words, on="doc_id", how="left")
+        .join(here, on=_KEY, how="left")
+        .with_columns(actor_person=pl.col("actor").is_in(list(people)))
+        .join(near, on=["doc_id", "model"], how="left")
+        .join(how, on=[*_KEY, "m_start"], how="left")
+        .join(kbm, on="model", how="left")
+        .join(fam, on="model", how="left")
+        .with_columns(kb_openness=pl.coalesce("kb_openness", "fam_open"),
+                      repeats=pl.len().over("doc_id", "actor", "model", "event_type"))
+        .drop("fam_open")
+    )
+
+
+def candidate_table(
+    sentences: pl.DataFrame, documents: pl.DataFrame, dates: pl.DataFrame | None = None,
+    ents: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Every candidate event with the scorer's features, before any threshold (what `openness train` fits)."""
+    return extract_mentions(sentences, documents, dates, ents, candidates=True)
+
+
+def extract_mentions(
+    sentences: pl.DataFrame, documents: pl.DataFrame, dates: pl.DataFrame | None,
+    ents: pl.DataFrame | None = None, *, min_confidence: float | None = None, candidates: bool = False,
+) -> pl.DataFrame:
+    """The mentions table: one row per event mention found in a sentence (`ents`: the entities table)."""
     if sentences.height == 0 or "text_norm" not in sentences.columns:
         return schema.empty(schema.MENTIONS)
     lex = lexicon()
@@ -657,10 +759,21 @@ def extract_mentions(sentences: pl.DataFrame, documents: pl.DataFrame, dates: pl
         return schema.empty(schema.MENTIONS)
     docs = flagged.select("doc_id").unique()
     m = find_matches(sentences.join(docs, on="doc_id"), lex)
-    cand = _candidates(m.join(flagged.select(_KEY), on=_KEY), lex)
+    if ents is None:
+        ents = entities.extract_entities(sentences.join(docs, on="doc_id"))
+    else:
+        ents = ents.join(docs, on="doc_id")
+    cand = _candidates(m.join(flagged.select(_KEY), on=_KEY), lex, ents)
     if cand.height == 0:
         return schema.empty(schema.MENTIONS)
-    c = _settle(_resolve(cand, m, lex), lex).with_row_index("mkey")
+    c = _settle(_resolve(cand, m, lex, ents), lex, _article_openness(m, lex, ents))
+    if c.height == 0:
+        return schema.empty(schema.MENTIONS)
+    c = _context_features(c, m, lex, ents)
+    ev = sentences.select(*_KEY, "char_start", "char_end", evidence="text", lang="lang")
+    if candidates:
+        return c.join(ev, on=_KEY, how="left")
+    c = scoring.score(c, min_confidence).with_row_index("mkey")
     if c.height == 0:
         return schema.empty(schema.MENTIONS)
     spans = dates if dates is not None and dates.height and "kind" in dates.columns else None
@@ -678,7 +791,6 @@ def extract_mentions(sentences: pl.DataFrame, documents: pl.DataFrame, dates: pl
             }
         )
     c = _date(c, spans, m, lex, documents)
-    ev = sentences.select(*_KEY, "char_start", "char_end", evidence="text", lang="lang")
     c = c.join(ev, on=_KEY, how="left").with_columns(
         confidence=pl.col("confidence").clip(0.0, 1.0).round(2),
         narratives=pl.lit([], pl.List(pl.String)),

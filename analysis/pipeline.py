@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from analysis import corpus, dates, events, narratives, schema, text
+from analysis import corpus, dates, entities, events, narratives, schema, text
 
 
 class StageLog:
@@ -42,6 +42,7 @@ def build_tables(
     random_state: int = 0,
     progress: bool = True,
     batch_docs: int | None = None,
+    min_confidence: float | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Read `sources` and run every stage; returns the five tables in contract form.
 
@@ -51,10 +52,12 @@ def build_tables(
     if batch_docs:
         with tempfile.TemporaryDirectory(prefix="openness-") as tmp:
             paths = build_in_batches(sources, Path(tmp), batch_docs=batch_docs, options=options,
-                                     random_state=random_state, progress=progress, csv=False)
+                                     random_state=random_state, progress=progress, csv=False,
+                                     min_confidence=min_confidence)
             return {name: pl.read_parquet(path) for name, path in paths.items()}
     docs = corpus.read_corpus(sources, options=options, progress=progress)
-    return build_from_documents(docs, random_state=random_state, progress=progress)
+    return build_from_documents(docs, random_state=random_state, progress=progress,
+                                min_confidence=min_confidence)
 
 
 def _documents(docs: pl.DataFrame) -> pl.DataFrame:
@@ -62,20 +65,24 @@ def _documents(docs: pl.DataFrame) -> pl.DataFrame:
                           schema.DOCUMENTS)
 
 
-def document_stages(docs: pl.DataFrame, log: StageLog | None = None) -> dict[str, pl.DataFrame]:
+def document_stages(
+    docs: pl.DataFrame, log: StageLog | None = None, min_confidence: float | None = None
+) -> dict[str, pl.DataFrame]:
     """The stages that look at one document at a time, on a frame from `corpus.read_corpus`.
 
     Publication dates, sentences, dates in sentences, event mentions: documents, sentences and mentions
     (narratives not attached yet) in contract form. Every engine runs these stages through this one
     function, on the whole corpus, a batch or a partition, so a stage added here reaches them all.
     """
-    def run(name: str, fn: Callable[..., Any], *args: Any) -> Any:
-        return log.run(name, fn, *args) if log is not None else fn(*args)
+    def run(name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        return log.run(name, fn, *args, **kwargs) if log is not None else fn(*args, **kwargs)
 
     docs = run("publication dates", dates.publication_dates, docs)
     docs, sentences = run("sentences", text.segment, docs)
     spans = run("dates in sentences", dates.extract_dates, sentences, docs)
-    mentions = run("event mentions", events.extract_mentions, sentences, docs, spans)
+    ents = run("entities", entities.extract_entities, sentences)
+    mentions = run("event mentions", events.extract_mentions, sentences, docs, spans, ents,
+                   min_confidence=min_confidence)
     return {
         "documents": _documents(docs),
         "sentences": schema.conform(sentences, schema.SENTENCES),
@@ -83,7 +90,9 @@ def document_stages(docs: pl.DataFrame, log: StageLog | None = None) -> dict[str
     }
 
 
-def guarded_document_stages(docs: pl.DataFrame, log: StageLog | None = None) -> dict[str, pl.DataFrame]:
+def guarded_document_stages(
+    docs: pl.DataFrame, log: StageLog | None = None, min_confidence: float | None = None
+) -> dict[str, pl.DataFrame]:
     """`document_stages`, where a document the stages fail on gets status `failed` instead of a crash.
 
     When the stages raise on a frame, its documents are run again one at a time; those that still
@@ -92,12 +101,12 @@ def guarded_document_stages(docs: pl.DataFrame, log: StageLog | None = None) -> 
     the same as if the failing documents had been left out of the input.
     """
     try:
-        return document_stages(docs, log)
+        return document_stages(docs, log, min_confidence)
     except Exception:  # any error in a stage must cost one document, not the build
         if docs.height == 0:
             raise
     try:
-        template = document_stages(docs.clear())
+        template = document_stages(docs.clear(), min_confidence=min_confidence)
     except Exception:  # a stage that fails even on no documents: the contract's columns only
         template = {"documents": _documents(docs.clear()), "sentences": schema.empty(schema.SENTENCES),
                     "mentions": schema.empty(schema.MENTIONS)}
@@ -105,7 +114,7 @@ def guarded_document_stages(docs: pl.DataFrame, log: StageLog | None = None) -> 
     for i in range(docs.height):
         one = docs.slice(i, 1)
         try:
-            pieces.append(document_stages(one))
+            pieces.append(document_stages(one, min_confidence=min_confidence))
         except Exception as exc:  # the error goes into the document's note
             note = f"the build failed on this document: {type(exc).__name__}: {exc}"
             failed = _documents(one.with_columns(status=pl.lit("failed"), note=pl.lit(note[:500])))
@@ -124,11 +133,11 @@ def _like(df: pl.DataFrame, template: pl.DataFrame) -> pl.DataFrame:
 
 
 def build_from_documents(
-    docs: pl.DataFrame, *, random_state: int = 0, progress: bool = False
+    docs: pl.DataFrame, *, random_state: int = 0, progress: bool = False, min_confidence: float | None = None
 ) -> dict[str, pl.DataFrame]:
     """Run the stages after reading, on a frame from `corpus.read_corpus`."""
     log = StageLog(progress and docs.height >= corpus.PROGRESS_MIN_FILES)
-    tables = guarded_document_stages(docs, log)
+    tables = guarded_document_stages(docs, log, min_confidence)
     sentences = tables["sentences"]
     narr = log.run("narratives", narratives.narratives_table, sentences, random_state=random_state)
     mentions = events.attach_narratives(tables["mentions"], narr)
@@ -228,9 +237,11 @@ def write_parquet_atomic(df: pl.DataFrame, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def stage_partition(docs: pl.DataFrame, parts: Parts, i: int) -> tuple[int, int]:
+def stage_partition(
+    docs: pl.DataFrame, parts: Parts, i: int, min_confidence: float | None = None
+) -> tuple[int, int]:
     """Step 1: the per-document stages of partition `i`; returns its (documents, sentences)."""
-    tables = guarded_document_stages(docs)
+    tables = guarded_document_stages(docs, min_confidence=min_confidence)
     parts.write(tables["documents"], "documents", i)
     parts.write(tables["sentences"], "sentences", i)
     parts.write(tables["mentions"], "mentions_raw", i)
@@ -310,6 +321,7 @@ def build_in_batches(
     random_state: int = 0,
     progress: bool = True,
     csv: bool = True,
+    min_confidence: float | None = None,
 ) -> dict[str, Path]:
     """Build the five tables into `out` with memory bounded by the batch, not by the corpus.
 
@@ -334,7 +346,7 @@ def build_in_batches(
     n_sentences = 0
     batches = corpus.iter_corpus(sources, options=options, batch_docs=batch_docs, progress=progress)
     for i, docs in enumerate(batches):
-        n_sentences += stage_partition(docs, parts, i)[1]
+        n_sentences += stage_partition(docs, parts, i, min_confidence)[1]
         parts.n = i + 1
     if parts.n == 0:
         tables = {name: schema.empty(s) for name, s in schema.TABLES.items()}

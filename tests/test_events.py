@@ -230,3 +230,51 @@ def test_verb_first_delay_takes_the_model_after_a_multiword_subject(tmp_path, se
     (tmp_path / "a.txt").write_text(f"تاريخ النشر: 3 أبريل 2023\n\n{sentence}\n", encoding="utf-8")
     m = pipeline.build_tables([tmp_path], progress=False)["mentions"]
     assert m.select("actor", "model", "event_type").rows() == [(actor, model, "delay")]
+
+
+def test_every_trigger_stem_finds_the_forms_it_is_meant_to_cover():
+    """Each row of data/vocab/triggers.csv lists what it covers: inflections, clitics, masdar forms."""
+    from analysis import resources, triggers
+
+    lex = events.lexicon()
+    rows = resources.read_vocab("vocab", "triggers.csv")
+    missing = []
+    for r in rows.iter_rows(named=True):
+        # the row's own forms, or a longer phrase of the same meaning that contains one (cues.csv's
+        # "سيطلق" is a plan; "released the weights" an open release)
+        same = lex.info.filter((pl.col("kind") == r["role"])
+                               & (pl.col("event_type").fill_null("") == (r["event_type"] or ""))
+                               & (pl.col("openness").fill_null("") == (r["openness"] or "")))
+        forms = {text.normalize(f) for f in triggers.expand_stem(r["stem"], r["prefixes"])}
+        meaning = set(same["pattern"]) | forms
+        for covered in r["covers"].split(";"):
+            sentence = f"قالت الشركة {covered} اليوم" if r["lang"] == "ar" else f"The lab {covered} today"
+            m = events.find_matches(_sentences([("d", 0, sentence)]), lex)
+            hit = m.filter(pl.col("pattern").is_in(list(meaning)))["pattern"].to_list()
+            if not any(any(f in h for f in forms) or h in forms for h in hit) and not hit:
+                missing.append((r["stem"], covered))
+    assert not missing
+
+
+def test_a_stem_row_expands_into_the_forms_that_begin_a_word():
+    from analysis import triggers
+
+    assert triggers.expand_stem("طل(ا)ق", "ا|ي|ت|ن") == ["اطلاق", "اطلق", "يطلاق", "يطلق", "تطلاق", "تطلق",
+                                                       "نطلاق", "نطلق"]
+    assert triggers.expand_stem("releas", None) == ["releas"]
+
+
+@pytest.mark.parametrize(("sentence", "status"), [
+    ("xAI will open-source Grok 5 next year.", "planned"),
+    ("ستفتح شركة xAI مصدر Grok 5 العام المقبل.", "planned"),
+    ("xAI has not open-sourced Grok 5.", "negated"),
+    ("xAI reportedly open-sourced Grok 5.", "reported"),
+])
+def test_modality_and_polarity_in_both_languages(sentence, status):
+    sents = _sentences([("d", 0, sentence)])
+    docs = pl.DataFrame({"doc_id": ["d"], "published": [None], "published_precision": ["unknown"]},
+                        schema={"doc_id": pl.String, "published": pl.String,
+                                "published_precision": pl.String})
+    c = events.candidate_table(sents, docs, None)
+    row = c.filter(pl.col("model") == "Grok-5")
+    assert row.height >= 1 and status in row["status"].to_list()

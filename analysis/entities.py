@@ -1,0 +1,560 @@
+"""Entities: the organisations, people and models each sentence names, as their own table.
+
+One row per mention: where it stands (`start`/`end` in the sentence's `text_norm`), what it is (`kind`
+org / person / model), its canonical name, family, owner and country, whether the knowledge base knows
+it (`known`), and how it was found (`how`):
+- `kb`: a spelling from the knowledge base (data/kb: organisations, families, Epoch AI's models, and the
+  hand aliases in data/vocab/actors.csv and models.csv);
+- `shape`: a known family followed by a version, size or suffix keeps its full name and its family
+  ("Qwen3-235B-A22B", "Llama-3.1-405B-Instruct", "GLM-4.5-Air", "R1-0528");
+- `context`: a name standing where a model or a company stands ("its new model Nova-2", "نموذجها
+  Zed-2", "Yi-34B", "released Z1, a 7B model", "the startup Acme") is kept with `known = false`;
+- `translit`: an Arabic-script word whose consonant skeleton under the transliteration key
+  (data/kb/transliteration.csv) is that of a known Latin name ("زيليز" → Zilliz), so no alias row is
+  needed per spelling.
+
+Work per sentence is bounded: the gazetteer is one Aho-Corasick pass over whole columns, shapes and
+contexts are regular expressions over a slice of fixed length, and at most `MAX_PER_SENTENCE` entities
+are kept per sentence.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import polars as pl
+
+from analysis import kb, resources, text
+
+MAX_PER_SENTENCE = 40  # entities kept per sentence (the first ones), so no sentence costs more than that
+SHAPE_REACH = 48  # characters after a family name in which its version, size and suffixes are read
+MIN_SKELETON = 4  # an Arabic word meets a Latin name by skeleton only when it has this many sound classes
+
+_KEY = ["doc_id", "sentence_idx"]
+_LEFT_OK = r"(?:^|[^\p{L}\p{N}])(?:و|ف|ب|ل|ك|ال|وال|بال|فال|لل|كال|ول|وب|وس|س)?$"
+_ALNUM = r"^[\p{L}\p{N}]"
+_STOP_EN = {
+    "The",
+    "This",
+    "That",
+    "These",
+    "It",
+    "Its",
+    "In",
+    "On",
+    "For",
+    "And",
+    "But",
+    "With",
+    "A",
+    "An",
+    "Is",
+    "Are",
+    "Was",
+    "We",
+    "You",
+    "They",
+    "Our",
+    "Their",
+    "If",
+    "When",
+    "What",
+    "How",
+    "Why",
+    "Which",
+    "AI",
+    "LLM",
+    "API",
+    "Model",
+    "Models",
+    "Open",
+    "New",
+}
+
+SCHEMA = {
+    "doc_id": pl.String,
+    "sentence_idx": pl.Int64,
+    "start": pl.Int64,
+    "end": pl.Int64,
+    "surface": pl.String,
+    "kind": pl.String,
+    "canonical": pl.String,
+    "family": pl.String,
+    "owner": pl.String,
+    "country": pl.String,
+    "known": pl.Boolean,
+    "how": pl.String,
+}
+
+
+def _variants(alias: str) -> list[str]:
+    """A Latin alias as news writes it: "Grok 3", "Grok3", "Grok-3"."""
+    parts = re.split(r"[ \-]+", alias.strip())
+    if len(parts) == 1 or not re.search(r"[A-Za-z]", alias):
+        return [alias.strip()]
+    return list(dict.fromkeys([alias.strip(), " ".join(parts), "".join(parts), "-".join(parts)]))
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"[\s\-_.·]+", "", s.lower())
+
+
+@functools.lru_cache(maxsize=4)
+def _gazetteer(data_dir: str) -> pl.DataFrame:
+    """Every spelling the knowledge base knows: pattern, kind, canonical, family, owner, needs."""
+    del data_dir  # the cache key
+    rows: list[dict] = []
+    orgs = kb.organisations()
+    country = dict(zip(orgs["name"], orgs["country"], strict=True))
+
+    def add(
+        alias: str,
+        kind: str,
+        canonical: str,
+        family: str | None,
+        owner: str | None,
+        needs: str | None = None,
+        rank: int = 0,
+    ) -> None:
+        for v in _variants(alias):
+            rows.append(
+                {
+                    "alias": v,
+                    "kind": kind,
+                    "canonical": canonical,
+                    "family": family,
+                    "owner": owner,
+                    "country": country.get(owner or ""),
+                    "needs": needs,
+                    "rank": rank,
+                }
+            )
+
+    for r in orgs.iter_rows(named=True):
+        kind = (r["kind"] or "org").strip()
+        owner = r["org"] or r["name"]
+        canonical = r["name"] if kind == "person" else owner
+        for a in [r["name"], *(r.get("aliases") or "").split(";"), *(r.get("arabic") or "").split(";")]:
+            if a.strip():
+                add(a, kind, canonical, None, owner)
+    for r in resources.read_vocab("vocab", "actors.csv").iter_rows(named=True):
+        kind = (r["kind"] or "org").strip()
+        owner = r["org"] or r["actor"]
+        add(r["alias"], kind, r["actor"] if kind == "person" else owner, None, owner)
+    fams = kb.families()
+    fam_of: list[tuple[str, str]] = []
+    for r in fams.iter_rows(named=True):
+        for a in [r["family"], *r["aliases"], *r["arabic"]]:
+            add(a, "model", r["family"], r["family"], r["owner"], r["needs"], rank=1)
+            fam_of.append((_squash(a), r["family"]))
+    fam_of.sort(key=lambda x: -len(x[0]))
+
+    def family(name: str) -> str | None:
+        sq = _squash(name)
+        return next((f for k, f in fam_of if sq.startswith(k)), None)
+
+    for r in resources.read_vocab("vocab", "models.csv").iter_rows(named=True):
+        add(r["alias"], "model", r["model"], family(r["model"]) or r["model"], r["actor"], rank=0)
+    for r in kb.models().iter_rows(named=True):
+        name = r["model"]
+        # Epoch AI's names that read like words ("Swift", "Firefly") would be found in any sentence:
+        # only those with a digit or of a known family are spellings to look for
+        if re.search(r"[()+/]", name) or not (re.search(r"\d", name) or r["family"]):
+            continue
+        add(name, "model", name, r["family"] or name, r["owner"], rank=2)
+    g = (
+        pl.DataFrame(
+            rows,
+            schema={
+                "alias": pl.String,
+                "kind": pl.String,
+                "canonical": pl.String,
+                "family": pl.String,
+                "owner": pl.String,
+                "country": pl.String,
+                "needs": pl.String,
+                "rank": pl.Int64,
+            },
+        )
+        .with_columns(pattern=text.normalize_expr(pl.col("alias").str.strip_chars()))
+        .filter(pl.col("pattern").str.len_chars() > 1)
+        # one meaning per spelling: hand rows first, then families, then Epoch AI's rows; people and
+        # organisations before models ("Mistral" the company, unless a version follows)
+        .with_columns(krank=pl.col("kind").replace_strict({"person": 0, "org": 1, "model": 2}, default=3))
+        .sort("pattern", "rank", "krank", "canonical")
+        .unique(["pattern", "kind"], keep="first", maintain_order=True)
+        .drop("alias", "krank")
+    )
+    # a family named like its maker ("DeepSeek", "MiniMax") is the maker, unless a version follows
+    # or the hand list names it as a model
+    org_patterns = g.filter(pl.col("kind").is_in(["org", "person"]))["pattern"].implode()
+    return g.with_columns(
+        needs=pl.when(
+            (pl.col("kind") == "model") & (pl.col("rank") >= 1) & pl.col("pattern").is_in(org_patterns)
+        )
+        .then(pl.lit("shape"))
+        .otherwise("needs")
+    )
+
+
+def gazetteer() -> pl.DataFrame:
+    """The knowledge base's spellings for the current data folder, read once."""
+    return _gazetteer(str(resources.data_dir()))
+
+
+@functools.lru_cache(maxsize=4)
+def _models_index(data_dir: str) -> dict[str, tuple[str, str | None, str | None]]:
+    """Squashed spelling of every known model to (canonical, family, owner): "qwen3" → Qwen3."""
+    del data_dir
+    g = gazetteer().filter(pl.col("kind") == "model")
+    return {
+        _squash(p): (c, f, o)
+        for p, c, f, o in g.select("pattern", "canonical", "family", "owner").iter_rows()
+    }
+
+
+def _hand_names() -> list[str]:
+    orgs = kb.organisations()
+    hand = orgs.filter(pl.col("source") != "epoch") if "source" in orgs.columns else orgs
+    return [*hand["name"].to_list(), *hand["org"].to_list(), *kb.families()["family"].to_list()]
+
+
+@functools.lru_cache(maxsize=4)
+def _skeletons(data_dir: str) -> dict[str, tuple[tuple[bool, ...], str, str, str | None, str | None]]:
+    """Skeleton of every one-word Latin name to (gaps, kind, canonical, family, owner); ambiguous dropped."""
+    del data_dir
+    # the names a reader would know in Arabic script: hand rows and families, not Epoch AI's long tail
+    g = gazetteer().filter(
+        pl.col("pattern").str.contains(r"^[a-z][a-z0-9]*$")
+        & pl.col("needs").is_null()
+        & (pl.col("rank") <= 1)
+        & pl.col("canonical").is_in(_hand_names())
+    )
+    seen: dict[str, set[tuple]] = {}
+    for p, kind, c, f, o in g.select("pattern", "kind", "canonical", "family", "owner").iter_rows():
+        sk, gaps = kb.vowel_gaps(p)
+        if len(re.sub(r"\d", "", sk)) >= MIN_SKELETON:
+            seen.setdefault(sk, set()).add((gaps, kind, c, f, o))
+    return {sk: next(iter(v)) for sk, v in seen.items() if len(v) == 1}
+
+
+@functools.lru_cache(maxsize=4)
+def _suffixes(data_dir: str) -> str:
+    del data_dir
+    words = resources.read_vocab("kb", "model_suffixes.csv")["word"].str.strip_chars().drop_nulls().to_list()
+    return "|".join(sorted((re.escape(w.lower()) for w in words if w), key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=4)
+def _stopwords_ar(data_dir: str) -> frozenset[str]:
+    del data_dir
+    path = resources.data_file("narratives", "stopwords_ar.txt")
+    words = [
+        w.strip()
+        for w in path.read_text(encoding="utf-8").splitlines()
+        if w.strip() and not w.startswith("#")
+    ]
+    return frozenset(pl.Series(words, dtype=pl.String).to_frame("w").select(text.normalize_expr("w"))["w"])
+
+
+def _shape_tail() -> str:
+    """A version, size or suffix after a family name ("3.1-405b-instruct", " opus 4.5", "-air")."""
+    suffix = _suffixes(str(resources.data_dir()))
+    piece = (
+        r"(?:v?\d+(?:\.\d+)*[a-z]{0,2}(?:-\d{3,4})?|[a-z]\d+(?:\.\d+)?[a-z]?|\d+x\d+b|a\d+b"
+        + (rf"|(?:{suffix})" if suffix else "")
+        + ")"
+    )
+    return rf"^(?:[ \-/]?{piece}(?:[^\p{{L}}\p{{N}}]|$))+"
+
+
+# --- finding --------------------------------------------------------------------------------------
+
+
+def _find(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
+    """Gazetteer matches with word boundaries (Arabic clitics allowed before, a digit after a model)."""
+    patterns = sorted(set(g["pattern"].to_list()))
+    if not patterns or s.height == 0:
+        return pl.DataFrame(
+            schema={**{k: SCHEMA[k] for k in _KEY}, "pattern": pl.String, "start": pl.Int64, "end": pl.Int64}
+        )
+    s = s.filter(pl.col("text_norm").str.contains_any(patterns))
+    m = (
+        s.with_columns(
+            pattern=pl.col("text_norm").str.extract_many(patterns, overlapping=True),
+            byte=pl.col("text_norm").str.find_many(patterns, overlapping=True),
+        )
+        .explode("pattern", "byte")
+        .drop_nulls("pattern")
+        .with_columns(
+            start=pl.col("text_norm")
+            .cast(pl.Binary)
+            .bin.head(pl.col("byte").cast(pl.Int64))
+            .cast(pl.String)
+            .str.len_chars()
+            .cast(pl.Int64)
+        )
+        .with_columns(end=pl.col("start") + pl.col("pattern").str.len_chars().cast(pl.Int64))
+        .join(
+            g.group_by("pattern").agg(
+                kind=pl.when((pl.col("kind") == "model").any())
+                .then(pl.lit("model"))
+                .otherwise(pl.col("kind").first())
+            ),
+            on="pattern",
+            how="left",
+        )
+    )
+    lo = pl.max_horizontal(pl.col("start") - 4, pl.lit(0))
+    before = pl.col("text_norm").str.slice(lo, pl.col("start") - lo)
+    after = pl.col("text_norm").str.slice(pl.col("end"), 1)
+    # a model's name may run on into its version ("qwen3"): the shape step reads what follows
+    ends_ok = ~after.str.contains(_ALNUM) | ((pl.col("kind") == "model") & after.str.contains(r"^\d"))
+    # "Sentence-BERT" is not BERT: a name joined by a hyphen to the word before it belongs to that word
+    compound = before.str.contains(r"[\p{L}\p{N}][\-_]$")
+    m = m.filter(before.str.contains(_LEFT_OK) & ends_ok & ~compound)
+    m = m.sort([*_KEY, "start", "end"], descending=[False, False, False, True])
+    reach = pl.col("end").cum_max().shift(1).over(_KEY)
+    return m.filter(reach.is_null() | (pl.col("end") > reach)).select(*_KEY, "pattern", "start", "end")
+
+
+def _chars(col: pl.Expr, byte: pl.Expr) -> pl.Expr:
+    """Characters before a byte offset of a string (polars finds bytes; spans count characters)."""
+    return col.cast(pl.Binary).bin.head(byte.cast(pl.Int64)).cast(pl.String).str.len_chars().cast(pl.Int64)
+
+
+def _surface(start: str = "start", end: str = "end") -> pl.Expr:
+    """The words as written: from `text` where normalising kept the sentence's length, else `text_norm`."""
+    n = pl.col(end) - pl.col(start)
+    same = pl.col("text").str.len_chars() == pl.col("text_norm").str.len_chars()
+    norm = pl.col("text_norm").str.slice(pl.col(start), n)
+    # where normalising changed the length (Arabic diacritics), a Latin name is found again in the
+    # original by its lower-cased form, so it keeps the case it was written in
+    at = _chars(pl.col("text"), pl.col("text").str.to_lowercase().str.find(norm, literal=True))
+    again = pl.col("text").str.slice(at, n)
+    return (pl.when(same).then(pl.col("text").str.slice(pl.col(start), n))
+            .when(norm.str.contains(r"^[a-z0-9]") & (again.str.to_lowercase() == norm)).then(again)
+            .otherwise(norm))
+
+
+def _kb_and_shape(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
+    m = _find(s, g).join(g, on="pattern", how="left").join(s, on=_KEY, how="left")
+    tail = (
+        pl.col("text_norm")
+        .str.slice(pl.col("end"), SHAPE_REACH)
+        .str.extract(_shape_tail(), 0)
+        .fill_null("")
+        .str.replace(r"[^\p{L}\p{N}]+$", "")
+    )
+    m = m.with_columns(tail=pl.when(pl.col("kind") == "model").then(tail).otherwise(pl.lit("")))
+    # a product name after the family, written with a capital in running text ("Claude Cowork",
+    # "Gemini CLI"); not in headings, where every word has one
+    same = pl.col("text").str.len_chars() == pl.col("text_norm").str.len_chars()
+    words = pl.col("text").str.count_matches(r"\b\p{L}+")
+    caps = pl.col("text").str.count_matches(r"\b\p{Lu}\p{L}*")
+    after = (
+        pl.col("text")
+        .str.slice(pl.col("end") + pl.col("tail").str.len_chars(), 24)
+        .str.extract(r"^ ([A-Z][a-z]{2,}|[A-Z]{2,5})(?:[^\p{L}\p{N}]|$)", 1)
+    )
+    title = (
+        pl.when(
+            (pl.col("kind") == "model")
+            & same
+            & (caps * 2 < words)
+            & ~after.is_in(list(_STOP_EN))
+            & pl.col("surface0").str.contains(r"^[A-Za-z]")
+        )
+        .then(pl.lit(" ") + after)
+        .otherwise(pl.lit(""))
+        .fill_null("")
+    )
+    m = m.with_columns(surface0=_surface()).with_columns(tail=pl.col("tail") + title).drop("surface0")
+    # a family that only names a model with a version after it ("Nova", "Whisper") needs one
+    m = m.filter(pl.col("needs").is_null() | (pl.col("tail") != ""))
+    m = m.with_columns(end=pl.col("end") + pl.col("tail").str.len_chars().cast(pl.Int64))
+    m = m.with_columns(surface=_surface())
+    idx = _models_index(str(resources.data_dir()))
+    shaped = m.filter(pl.col("tail") != "")
+    if shaped.height:
+        full = shaped["surface"].map_elements(
+            lambda x: idx.get(_squash(x), (None,))[0], return_dtype=pl.String
+        )
+        written = pl.concat_str(
+            pl.col("family"),
+            pl.col("text_norm").str.slice(
+                pl.col("end") - pl.col("tail").str.len_chars(), pl.col("tail").str.len_chars()
+            ),
+        )
+        # the name as written where the text keeps its case; a family written in Arabic gets its Latin name
+        latin = pl.col("surface").str.contains(r"^[A-Za-z]")
+        shaped = (
+            shaped.with_columns(known_full=full)
+            .with_columns(
+                canonical=pl.coalesce(
+                    "known_full",
+                    pl.when(latin).then(pl.col("surface").str.replace_all(r"\s+", " ")).otherwise(written),
+                ),
+                how=pl.when(pl.col("known_full").is_not_null()).then(pl.lit("kb")).otherwise(pl.lit("shape")),
+            )
+            .drop("known_full")
+        )
+    else:
+        shaped = shaped.with_columns(how=pl.lit("shape"))
+    plain = m.filter(pl.col("tail") == "").with_columns(how=pl.lit("kb"))
+    versioned = shaped.select(*_KEY, s0="start")
+    plain = plain.join(versioned, left_on=[*_KEY, "start"], right_on=[*_KEY, "s0"], how="anti")
+    return pl.concat([plain, shaped.select(plain.columns)]).with_columns(known=pl.lit(True))
+
+
+_CTX_EN = [
+    # "its new model Nova-2", "the reasoning model Z1", "a model called Apex"
+    r"\b(?:model|models|LLM|LLMs)\s+(?:called\s+|named\s+|dubbed\s+|known as\s+)?"
+    r"([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*|[a-z]+-[A-Za-z0-9.\-]*\d[A-Za-z0-9.\-]*)",
+    # "released Z1, a 7B model", "Nova, an open-weight model"
+    r"\b([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)\s*,\s*an?\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:\d+(?:\.\d+)?[BM]\b|model\b|LLM\b)",
+    # a name with a parameter count: "Yi-34B", "Nova-7B"
+    r"\b([A-Z][A-Za-z]*(?:[-.][A-Za-z0-9]+)*-\d+(?:\.\d+)?[BM])\b",
+]
+_CTX_AR = [
+    # "نموذجها الجديد Zed-2": a Latin name after the word for model and up to two of its adjectives
+    r"(?:^|\s)(?:[وفبل]?ال)?[وفبل]?(?:نموذج|نماذج)\p{Arabic}*(?:\s+\p{Arabic}+){0,2}\s+([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)",
+]
+_NEEDS = {
+    _CTX_EN[0]: r"(?i)model|llm",
+    _CTX_EN[1]: r", an? ",
+    _CTX_EN[2]: r"\d[BM]\b",
+    _CTX_AR[0]: r"نموذج|نماذج",
+}
+_ORG_EN = r"\b(?:company|startup|start-up|lab|firm|developer)\s+([A-Z][A-Za-z0-9]+)"
+_ORG_AR = r"(?:^|\s)[وفبل]?(?:ال)?شرك[هة]\s+([a-z][a-z0-9]+)"
+
+
+def _context(s: pl.DataFrame, patterns: list[str], column: str, kind: str) -> pl.DataFrame:
+    """Names in a model's or a company's place, with their offsets: full match found, then the name in it."""
+    parts = []
+    for pat in patterns:
+        # a cheap test first: the words every match holds, so the full pattern reads few sentences
+        need = _NEEDS.get(pat)
+        rows = s.filter(pl.col(column).str.contains(need)) if need else s
+        hits = (
+            rows.select(*_KEY, "text", "text_norm", whole=pl.col(column).str.extract_all(pat))
+            .explode("whole")
+            .drop_nulls("whole")
+            .unique([*_KEY, "whole"], maintain_order=True)
+            .with_columns(name=pl.col("whole").str.extract(pat, 1))
+            .drop_nulls("name")
+            .with_columns(
+                b0=pl.col(column).str.find(pl.col("whole"), literal=True),
+                b1=pl.col("whole").str.find(pl.col("name"), literal=True),
+            )
+            .drop_nulls(["b0", "b1"])
+            .with_columns(
+                start=(_chars(pl.col(column), pl.col("b0")) + _chars(pl.col("whole"), pl.col("b1"))).cast(
+                    pl.Int64
+                )
+            )
+            .with_columns(end=pl.col("start") + pl.col("name").str.len_chars().cast(pl.Int64))
+        )
+        parts.append(hits.select(*_KEY, "text", "text_norm", "start", "end", "name"))
+    if not parts:
+        return pl.DataFrame()
+    c = pl.concat(parts).filter(~pl.col("name").is_in(list(_STOP_EN)))
+    return c.with_columns(
+        surface=_surface(), kind=pl.lit(kind), how=pl.lit("context"), known=pl.lit(False)
+    ).with_columns(
+        canonical=pl.col("surface"),
+        family=pl.lit(None, pl.String),
+        owner=pl.lit(None, pl.String),
+        country=pl.lit(None, pl.String),
+    )
+
+
+def _translit(s: pl.DataFrame) -> pl.DataFrame:
+    """Arabic words whose skeleton is a known one-word Latin name: patterns added for this batch."""
+    sk = _skeletons(str(resources.data_dir()))
+    stop = _stopwords_ar(str(resources.data_dir()))
+    g = gazetteer()
+    known = set(g["pattern"].to_list())
+    words = (
+        s.filter(pl.col("text_norm").str.contains(r"\p{Arabic}"))
+        .select(w=pl.col("text_norm").str.extract_all(r"\p{Arabic}{4,}"))
+        .explode("w")
+        .drop_nulls()
+        .unique()
+        .sort("w")["w"]
+        .to_list()
+    )
+    rows = []
+    for w in words:
+        if w in known or w in stop or w.startswith("ال"):
+            continue
+        for cand in (w, w[1:] if w[0] in "وفبلك" else None):
+            # a name written in Arabic letters spells its vowels out ("زيليز", "كوهير"); a native word of
+            # the same consonants seldom does ("بنقل" is not OpenClaw)
+            if (
+                not cand
+                or cand in stop
+                or cand.startswith("ال")
+                or len(cand) < 4
+                or sum(ch in "اويى" for ch in cand) < 2
+            ):
+                continue
+            skel, gaps = kb.vowel_gaps(cand)
+            hit = sk.get(skel)
+            # Arabic leaves short vowels out but seldom writes one Latin lacks (save an opening alef)
+            if hit and all(b for a, b in zip(gaps[1:], hit[0][1:], strict=True) if a):
+                _, kind, canonical, family, owner = hit
+                rows.append(
+                    {"pattern": cand, "kind": kind, "canonical": canonical, "family": family, "owner": owner}
+                )
+                break
+    if not rows:
+        return pl.DataFrame()
+    extra = (
+        pl.DataFrame(rows)
+        .unique("pattern", keep="first", maintain_order=True)
+        .join(g.select("canonical", "country").unique("canonical"), on="canonical", how="left")
+    )
+    m = _find(s, extra.with_columns(needs=pl.lit(None, pl.String))).join(extra, on="pattern").join(s, on=_KEY)
+    return m.with_columns(surface=_surface(), how=pl.lit("translit"), known=pl.lit(True))
+
+
+def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
+    """The entities table: every organisation, person and model each sentence names (see module doc)."""
+    if sentences.height == 0 or "text_norm" not in sentences.columns:
+        return pl.DataFrame(schema=SCHEMA)
+    s = sentences.select(*_KEY, pl.col("text").fill_null(""), pl.col("text_norm").fill_null(""))
+    g = gazetteer()
+    parts = [_kb_and_shape(s, g)]
+    latin_ok = s.filter(pl.col("text").str.len_chars() == pl.col("text_norm").str.len_chars())
+    parts.append(_context(latin_ok, _CTX_EN, "text", "model"))
+    parts.append(_context(latin_ok, [_ORG_EN], "text", "org"))
+    parts.append(_context(s, _CTX_AR, "text_norm", "model"))
+    parts.append(_context(s, [_ORG_AR], "text_norm", "org"))
+    parts.append(_translit(s))
+    cols = list(SCHEMA)
+    found = [p.select(cols).cast(SCHEMA) for p in parts if p.height]  # type: ignore[arg-type]
+    e = pl.concat(found) if found else pl.DataFrame(schema=SCHEMA)
+    if e.height == 0:
+        return pl.DataFrame(schema=SCHEMA)
+    # where spans overlap, the knowledge base's reading wins, then the longest
+    e = e.with_columns(
+        hrank=pl.col("how").replace_strict({"kb": 0, "shape": 0, "translit": 1, "context": 2}, default=3)
+    )
+    e = e.sort([*_KEY, "hrank", "start", "end"], descending=[False, False, False, False, True])
+    e = e.with_columns(i=pl.int_range(pl.len()).over(_KEY)).filter(pl.col("i") < 4 * MAX_PER_SENTENCE)
+    # an entity overlapping one ranked before it gives way
+    grp = pl.when(pl.col("kind") == "model").then(pl.lit("model")).otherwise(pl.lit("actor"))
+    e = e.with_columns(grp=grp)
+    pairs = e.select(*_KEY, "grp", "i", "start", "end").join(
+        e.select(*_KEY, "grp", j="i", s2="start", e2="end"), on=[*_KEY, "grp"]
+    )
+    lost = pairs.filter(
+        (pl.col("j") < pl.col("i")) & (pl.col("s2") < pl.col("end")) & (pl.col("start") < pl.col("e2"))
+    )
+    e = e.join(lost.select(*_KEY, "i").unique(), on=[*_KEY, "i"], how="anti")
+    e = e.sort([*_KEY, "start", "end"]).with_columns(n=pl.int_range(pl.len()).over(_KEY))
+    return e.filter(pl.col("n") < MAX_PER_SENTENCE).select(cols)

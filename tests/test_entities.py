@@ -1,0 +1,81 @@
+"""The entities stage: organisations, people and models found by spelling, shape, context and skeleton."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from analysis import entities, kb, text
+
+
+def _ents(*sentences: str) -> pl.DataFrame:
+    df = pl.DataFrame({"doc_id": ["d"] * len(sentences), "sentence_idx": list(range(len(sentences))),
+                       "text": list(sentences)}).with_columns(text_norm=text.normalize_expr("text"))
+    return entities.extract_entities(df)
+
+
+@pytest.mark.parametrize(("sentence", "canonical", "family", "owner"), [
+    ("Alibaba released Qwen3-235B-A22B on Monday.", "Qwen3-235B-A22B", "Qwen", "Alibaba"),
+    ("Meta published Llama-3.1-405B-Instruct.", "Llama-3.1-405B-Instruct", "Llama", "Meta"),
+    ("Zhipu's GLM-4.5-Air is out.", "GLM-4.5-Air", "GLM", "Zhipu AI"),
+    ("They tried Mistral-Small-3.1-24B locally.", "Mistral-Small-3.1-24B", "Mistral", "Mistral AI"),
+    ("Anthropic launched Claude Opus 4.5 today.", "Claude Opus 4.5", "Claude", "Anthropic"),
+])
+def test_a_family_with_a_version_keeps_its_full_name_and_its_family(sentence, canonical, family, owner):
+    e = _ents(sentence).filter(pl.col("kind") == "model")
+    assert e.select("canonical", "family", "owner").rows() == [(canonical, family, owner)]
+    assert e["known"].to_list() == [True]
+
+
+def test_a_family_mention_stays_the_family_and_a_known_model_its_canonical_name():
+    e = _ents("xAI open-sourced Grok 2.5 and promised Grok.").filter(pl.col("kind") == "model")
+    assert e["canonical"].to_list() == ["Grok-2.5", "Grok"]
+
+
+@pytest.mark.parametrize(("sentence", "name"), [
+    ("The startup unveiled its new model Nova-9 on Friday.", "Nova-9"),
+    ("It also released Zeta1, a 7B model, under MIT.", "Zeta1"),
+    ("أطلقت الشركة نموذجها الجديد Zed-2 أمس.", "zed-2"),
+])
+def test_a_name_where_a_model_stands_is_a_model_even_unknown(sentence, name):
+    e = _ents(sentence).filter(pl.col("kind") == "model")
+    row = e.filter(pl.col("surface").str.to_lowercase() == name.lower())
+    assert row.height == 1, e
+    assert row["how"].item() in ("context", "shape")
+
+
+def test_an_unknown_name_in_a_model_slot_is_kept_unknown():
+    e = _ents("Acme released its reasoning model Qorvex today.").filter(pl.col("kind") == "model")
+    assert e.select("canonical", "known", "how").rows() == [("Qorvex", False, "context")]
+
+
+def test_arabic_spellings_meet_latin_names_through_the_transliteration_key():
+    assert kb.skeleton("anthropic") == kb.skeleton(text.normalize("أنثروبيك"))
+    assert kb.skeleton("deepseek") == kb.skeleton(text.normalize("ديب سيك"))
+    assert kb.skeleton("google") == kb.skeleton(text.normalize("غوغل")) == kb.skeleton(text.normalize("جوجل"))
+    # "بيربليكسيتي" has no alias row: the key alone reaches Perplexity; a native word of the same
+    # consonants that does not spell its vowels out is left alone
+    e = _ents("وقالت بيربليكسيتي إن النموذج يدعم ذلك، وقامت بنقل البيانات.")
+    assert "بنقل" not in e["surface"].to_list()
+    assert e.filter(pl.col("how") == "translit")["canonical"].to_list() == ["Perplexity"]
+
+
+def test_arabic_organisations_and_models_by_their_arabic_names():
+    e = _ents("أعلنت ميتا أن لاما 4 سيصدر، وقالت ديب سيك إنها ستنشر أوزانها.")
+    got = set(e.select("kind", "canonical").rows())
+    assert {("org", "Meta"), ("model", "Llama 4"), ("org", "DeepSeek")} <= got
+
+
+def test_the_knowledge_base_has_hundreds_of_rows_from_every_region():
+    orgs = kb.organisations()
+    assert orgs.height >= 250
+    assert {"United States", "China", "Europe", "Gulf"} <= set(orgs["region"].drop_nulls())
+    assert {"name", "kind", "org", "country", "region"} <= set(orgs.columns)
+    assert kb.models().height >= 800 and kb.families().height >= 80
+    assert kb.models().filter(pl.col("model") == "DeepSeek-R1")["openness"].item() == "open_weights"
+
+
+def test_work_per_sentence_is_bounded():
+    many = " ".join(f"Qwen{i}-7B" for i in range(500))
+    e = _ents(many)
+    assert e.height == entities.MAX_PER_SENTENCE
