@@ -720,8 +720,11 @@ def _context_features(c: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.D
     models = ents.filter(pl.col("kind") == "model").select(*_KEY, "start", "canonical")
     near = (models.join(opens, on=_KEY).filter((pl.col("o_start") - pl.col("start")).abs() <= WINDOW_OPENNESS)
             .select("doc_id", model="canonical").unique().with_columns(model_open_elsewhere=pl.lit(True)))
-    how = ents.filter(pl.col("kind") == "model").select(*_KEY, m_start="start", model_known="known",
-                                                        model_how="how").unique([*_KEY, "m_start"])
+    how = (ents.filter(pl.col("kind") == "model").select(*_KEY, m_start="start", model_known="known",
+                                                        model_how="how")
+           # one row per span, whatever order the entities came in
+           .sort([*_KEY, "m_start", "model_known", "model_how"], nulls_last=True)
+           .unique([*_KEY, "m_start"], keep="first", maintain_order=True))
     kbm = kb.models().select("model", kb_openness="openness").unique("model", keep="first")
     fam = kb.families().select(model="family", fam_open="open_default")
     return (

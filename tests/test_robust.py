@@ -242,11 +242,12 @@ def test_a_long_sentence_is_cut_at_the_last_space_before_the_limit():
 
 
 def test_matches_paired_per_sentence_are_bounded():
-    sent = " ".join(["OpenAI released gpt-oss-120b open weights"] * 100)[: text.MAX_SENTENCE_CHARS]
+    # Cue words only: the organisations and models of a sentence are the entities stage's, not these matches.
+    sent = " ".join(["OpenAI released open weights"] * 100)[: text.MAX_SENTENCE_CHARS]
     s = pl.DataFrame({"doc_id": ["d"], "sentence_idx": [0], "text_norm": [text.normalize(sent)]})
     m = events.find_matches(s, events.lexicon())
     assert m.height == events.MAX_MATCHES_PER_SENTENCE
-    assert m["start"].max() < len(sent) // 2  # the first ones by position
+    assert m["start"].max() < len(sent) * 3 // 4  # the first ones by position, not the whole sentence
 
 
 def test_a_huge_document_stays_within_the_documented_memory_bound(tmp_path):
