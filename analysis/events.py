@@ -33,7 +33,7 @@ import polars as pl
 from analysis import entities, kb, resources, schema, scoring, text
 from analysis.triggers import trigger_rows
 
-WINDOW_MODEL = 60  # characters between a cue and a model it can be about
+WINDOW_MODEL = 100  # characters between a cue and a model it can be about (the scorer weighs the distance)
 WINDOW_ACTOR = 150  # characters between a cue and an actor it can be about
 WINDOW_OPENNESS = 80  # characters between a cue (or its model) and the words that say open or closed
 MODIFIER_REACH = 45  # how far forward a plan, negation or rumour word reaches, short of a clause break
@@ -190,9 +190,22 @@ def _gap(a0: str, a1: str, b0: str, b1: str) -> pl.Expr:
     return pl.max_horizontal(pl.col(b0) - pl.col(a1), pl.col(a0) - pl.col(b1), pl.lit(0))
 
 
-def _first(df: pl.DataFrame, by: list[str], order: list[str]) -> pl.DataFrame:
-    """The first row of each group under a stable order."""
-    return df.sort([*by, *order]).unique(subset=by, keep="first", maintain_order=True)
+# row numbers given to a frame: they follow the frame's order, which differs between engines and batches
+_ROW_IDS = frozenset({"row", "cue_id", "mkey"})
+
+
+def _first(df: pl.DataFrame, by: list[str], order: list[str], descending: list[str] = ()) -> pl.DataFrame:
+    """The first row of each group under `order` (the columns in `descending` largest first), ties
+    broken by every other column's value.
+
+    Never by the frame's row order: the same document must give the same pick built alone, in a
+    batch or on a worker.
+    """
+    rest = [c for c, t in df.schema.items()
+            if c not in {*by, *order, *_ROW_IDS} and not isinstance(t, (pl.List, pl.Struct, pl.Array, pl.Object))]
+    cols = [*by, *order, *rest]
+    return (df.sort(cols, descending=[c in descending for c in cols], nulls_last=True, maintain_order=True)
+            .unique(subset=by, keep="first", maintain_order=True))
 
 
 # --- mentions -------------------------------------------------------------------------------------
@@ -231,7 +244,8 @@ def _candidates(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFra
             cue_type="event_type",
             cue_openness="openness",
         )
-        .unique([*_KEY, "cue_start", "cue_end", "role", "cue_type"], maintain_order=True)
+        .sort([*_KEY, "cue_start", "cue_end", "role", "cue_type", "cue_openness"], nulls_last=True)
+        .unique([*_KEY, "cue_start", "cue_end", "role", "cue_type"], keep="first", maintain_order=True)
         .join(
             lex.event_types.select("event_type", "takes_model"),
             left_on="cue_type",
@@ -239,6 +253,7 @@ def _candidates(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFra
             how="left",
         )
         .with_columns(takes_model=pl.col("takes_model").fill_null(True))
+        .sort([*_KEY, "cue_start", "cue_end", "role", "cue_type"])
         .with_row_index("cue_id")
     )
     models = ents.filter(pl.col("kind") == "model").select(
@@ -278,6 +293,7 @@ def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFra
             how="left",
         )
         .with_columns(pl.col("keep_person", "subject_first").fill_null(False))
+        .sort("cue_id", "m_start", nulls_last=True)
         .with_row_index("row")
     )
 
@@ -315,8 +331,8 @@ def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFra
     )
     near = (
         pl.concat([best, mates.select(best.columns)])
-        .select("row", near_actor=pl.when("keep_person").then("a_name").otherwise("a_org"))
-        .unique(maintain_order=True)
+        .select("row", near_actor=pl.when("keep_person").then("a_name").otherwise("a_org"), a_gap="gap")
+        .group_by("row", "near_actor").agg(pl.col("a_gap").min())
     )
     cand = cand.join(near, on="row", how="left").with_columns(
         actor=pl.coalesce("owner", "near_actor"),
@@ -349,8 +365,7 @@ def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFra
             & (pl.col("sentence_idx_e") >= pl.col("sentence_idx") - LOOKBACK)
             & (pl.col("actor").is_null() | (pl.col("actor") == pl.col("e_owner")))
         )
-        .sort("row", "sentence_idx_e", "start_e", descending=[False, True, True])
-        .unique("row", keep="first", maintain_order=True)
+        .pipe(_first, ["row"], ["sentence_idx_e", "start_e"], ["sentence_idx_e", "start_e"])
         .select("row", "e_model", "e_owner")
     )
     cand = cand.join(found, on="row", how="left").with_columns(
@@ -378,8 +393,7 @@ def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFra
             (pl.col("sentence_idx_e") < pl.col("sentence_idx"))
             & (pl.col("sentence_idx_e") >= pl.col("sentence_idx") - LOOKBACK)
         )
-        .sort("row", "sentence_idx_e", "start_e", descending=[False, True, True])
-        .unique("row", keep="first", maintain_order=True)
+        .pipe(_first, ["row"], ["sentence_idx_e", "start_e"], ["sentence_idx_e", "start_e"])
         .select("row", "e_org")
     )
     cand = cand.join(found, on="row", how="left").with_columns(
@@ -406,8 +420,7 @@ def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFra
             (pl.col("sentence_idx_e") < pl.col("sentence_idx"))
             & (pl.col("sentence_idx_e") >= pl.col("sentence_idx") - LOOKBACK)
         )
-        .sort("row", "sentence_idx_e", "start_e", descending=[False, True, True])
-        .unique("row", keep="first", maintain_order=True)
+        .pipe(_first, ["row"], ["sentence_idx_e", "start_e"], ["sentence_idx_e", "start_e"])
         .select("row", "e_actor", e_model2="e_model")
     )
     cand = (
@@ -533,15 +546,21 @@ def _article_openness(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.D
         _lookback(alone, models.select("doc_id", "model", sentence_idx_e="sentence_idx", m_start="start"),
                   ["doc_id"])
         .rename({"sentence_idx_e": "m_idx"})
-        .sort("doc_id", "sentence_idx", "o_start", "m_idx", "m_start",
-              descending=[False, False, False, True, True])
-        .unique(["doc_id", "sentence_idx", "o_start"], keep="first", maintain_order=True)
+        .pipe(_first, ["doc_id", "sentence_idx", "o_start"], ["m_idx", "m_start"], ["m_idx", "m_start"])
         .select("doc_id", "model", "o_open")
     )
+    said = pl.concat([near, last]).unique().with_columns(exact=pl.lit(0))
+    # what is said of a family's members is said of the family released as a whole: "released Qwen3"
+    # here, "Qwen3-30B-A3B ... can be downloaded" there (never the other way: a member may stay closed)
+    named = models.select("doc_id", family="model").unique()
+    members = (said.join(named, on="doc_id")
+               .filter(pl.col("model").str.starts_with(pl.col("family") + "-")
+                       | pl.col("model").str.starts_with(pl.col("family") + " "))
+               .select("doc_id", model="family", o_open="o_open", exact=pl.lit(1)))
     # open words win over closed ones for a model the article calls both (open weights, closed data)
     rank = {"open_source": 0, "open_weights": 1, "restricted": 2, "closed": 3}
-    return (pl.concat([near, last]).with_columns(r=pl.col("o_open").replace_strict(rank, default=4))
-            .sort("doc_id", "model", "r").unique(["doc_id", "model"], keep="first", maintain_order=True)
+    return (pl.concat([said, members]).with_columns(r=pl.col("o_open").replace_strict(rank, default=4))
+            .pipe(_first, ["doc_id", "model"], ["exact", "r"])
             .select("doc_id", "model", art_openness="o_open"))
 
 
@@ -735,9 +754,16 @@ def _context_features(c: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.D
         .join(how, on=[*_KEY, "m_start"], how="left")
         .join(kbm, on="model", how="left")
         .join(fam, on="model", how="left")
-        .with_columns(kb_openness=pl.coalesce("kb_openness", "fam_open"),
-                      repeats=pl.len().over("doc_id", "actor", "model", "event_type"))
+        .with_columns(kb_openness=pl.coalesce("kb_openness", "fam_open"))
         .drop("fam_open")
+        # open only by what the rest of the article says, closed by the knowledge base: the article's
+        # words were about something else (a tool, a database), and the launch is a closed one
+        .with_columns(kb_overrules=(pl.col("event_type") == "open_release") & pl.col("cue_openness").is_null()
+                      & (pl.col("sentence_open_words").fill_null(0) == 0) & (pl.col("kb_openness") == "closed"))
+        .with_columns(event_type=pl.when("kb_overrules").then(pl.lit("closed_release")).otherwise("event_type"),
+                      openness=pl.when("kb_overrules").then(pl.lit("closed")).otherwise("openness"))
+        .pipe(_first, [*_KEY, "actor", "model", "event_type"], ["srank", "cue_start"], ["srank"])
+        .with_columns(repeats=pl.len().over("doc_id", "actor", "model", "event_type"))
     )
 
 

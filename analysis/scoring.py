@@ -48,6 +48,8 @@ def features() -> dict[str, pl.Expr]:
         "model_from_ref": pl.col("model_src").fill_null("") == "ref",
         "actor_from_model": pl.col("actor_src").fill_null("") == "model",
         "actor_from_ref": pl.col("actor_src").fill_null("") == "ref",
+        # how far the actor named in the sentence stands from the trigger (1 when it came from elsewhere)
+        "actor_gap": pl.col("a_gap").fill_null(150).clip(0, 150) / 150,
         "model_gap": (pl.col("m_start") - pl.col("cue_start")).abs().fill_null(100).clip(0, 100) / 100,
         "model_after_cue": (pl.col("m_start") > pl.col("cue_start")).fill_null(False),
         "future": pl.col("future"),
@@ -61,6 +63,10 @@ def features() -> dict[str, pl.Expr]:
         "openness_from_article": pl.col("from_article").fill_null(False),
         "open_words_here": pl.col("sentence_open_words").fill_null(0).clip(0, 3) / 3,
         "actor_person": pl.col("actor_person").fill_null(False),
+        # a statement counts when it is about openness: the type alone says little
+        "statement_on_openness": (pl.col("event_type") == "statement")
+        & (pl.col("sentence_open_words").fill_null(0) > 0),
+        "statement_by_person": (pl.col("event_type") == "statement") & pl.col("actor_person").fill_null(False),
         "kb_open": pl.col("kb_openness")
         .is_in(["open_weights", "restricted", "open_source"])
         .fill_null(False),
