@@ -516,7 +516,8 @@ def _translit(s: pl.DataFrame) -> pl.DataFrame:
     extra = (
         pl.DataFrame(rows)
         .unique("pattern", keep="first", maintain_order=True)
-        .join(g.select("canonical", "country").unique("canonical", keep="first", maintain_order=True), on="canonical", how="left")
+        .join(g.select("canonical", "country").unique("canonical", keep="first", maintain_order=True),
+              on="canonical", how="left")
     )
     m = _find(s, extra.with_columns(needs=pl.lit(None, pl.String))).join(extra, on="pattern").join(s, on=_KEY)
     return m.with_columns(surface=_surface(), how=pl.lit("translit"), known=pl.lit(True))

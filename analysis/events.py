@@ -201,8 +201,9 @@ def _first(df: pl.DataFrame, by: list[str], order: list[str], descending: list[s
     Never by the frame's row order: the same document must give the same pick built alone, in a
     batch or on a worker.
     """
-    rest = [c for c, t in df.schema.items()
-            if c not in {*by, *order, *_ROW_IDS} and not isinstance(t, (pl.List, pl.Struct, pl.Array, pl.Object))]
+    nested = (pl.List, pl.Struct, pl.Array, pl.Object)
+    skip = {*by, *order, *_ROW_IDS}
+    rest = [c for c, t in df.schema.items() if c not in skip and not isinstance(t, nested)]
     cols = [*by, *order, *rest]
     return (df.sort(cols, descending=[c in descending for c in cols], nulls_last=True, maintain_order=True)
             .unique(subset=by, keep="first", maintain_order=True))
@@ -759,7 +760,8 @@ def _context_features(c: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.D
         # open only by what the rest of the article says, closed by the knowledge base: the article's
         # words were about something else (a tool, a database), and the launch is a closed one
         .with_columns(kb_overrules=(pl.col("event_type") == "open_release") & pl.col("cue_openness").is_null()
-                      & (pl.col("sentence_open_words").fill_null(0) == 0) & (pl.col("kb_openness") == "closed"))
+                      & (pl.col("sentence_open_words").fill_null(0) == 0)
+                      & (pl.col("kb_openness") == "closed"))
         .with_columns(event_type=pl.when("kb_overrules").then(pl.lit("closed_release")).otherwise("event_type"),
                       openness=pl.when("kb_overrules").then(pl.lit("closed")).otherwise("openness"))
         .pipe(_first, [*_KEY, "actor", "model", "event_type"], ["srank", "cue_start"], ["srank"])

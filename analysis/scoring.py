@@ -66,7 +66,8 @@ def features() -> dict[str, pl.Expr]:
         # a statement counts when it is about openness: the type alone says little
         "statement_on_openness": (pl.col("event_type") == "statement")
         & (pl.col("sentence_open_words").fill_null(0) > 0),
-        "statement_by_person": (pl.col("event_type") == "statement") & pl.col("actor_person").fill_null(False),
+        "statement_by_person": (pl.col("event_type") == "statement")
+        & pl.col("actor_person").fill_null(False),
         "kb_open": pl.col("kb_openness")
         .is_in(["open_weights", "restricted", "open_source"])
         .fill_null(False),
