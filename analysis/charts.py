@@ -12,6 +12,7 @@ they are drawn at the start of their period, and the precision goes into the too
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import altair as alt
 import polars as pl
@@ -415,6 +416,18 @@ def corpus_overview(
 # --- openness over time ------------------------------------------------------------------------------
 
 
+def _stacked_levels() -> dict[str, Any]:
+    """The y, colour and stacking order of a bar of releases stacked by openness level."""
+    from analysis import report_tables as rt
+
+    return {
+        "y": alt.Y("n:Q", title="releases", stack="zero", axis=alt.Axis(**COUNT_AXIS)),
+        "color": alt.Color("level_label:N", title="openness", scale=level_scale(),
+                           sort=[rt.LEVEL_LABELS[v] for v in rt.LEVELS]),
+        "order": alt.Order("level_order:Q", sort="ascending"),
+    }
+
+
 def level_scale() -> alt.Scale:
     from analysis import report_tables as rt
 
@@ -456,14 +469,7 @@ def openness_trend(trend: pl.DataFrame, *, period: str, width: int = 600) -> alt
         .mark_bar()
         .encode(
             x=x,
-            y=alt.Y("n:Q", title="releases", stack="zero", axis=alt.Axis(**COUNT_AXIS)),
-            color=alt.Color(
-                "level_label:N",
-                title="openness",
-                scale=level_scale(),
-                sort=[rt.LEVEL_LABELS[v] for v in rt.LEVELS],
-            ),
-            order=alt.Order("level_order:Q", sort="ascending"),
+            **_stacked_levels(),
             tooltip=[
                 alt.Tooltip("period:O"),
                 alt.Tooltip("level_label:N", title="openness"),
@@ -531,7 +537,6 @@ def openness_trend_by(
     trend: pl.DataFrame, by: str, *, period: str, width: int = 600, columns: int = 2
 ) -> alt.FacetChart | alt.Chart:
     """Small multiples: the releases of each `by` group (region, country, lab) per period by level."""
-    from analysis import report_tables as rt
 
     if trend.is_empty() or by not in trend.columns:
         return nothing("No dated release to draw", width=width)
@@ -550,14 +555,7 @@ def openness_trend_by(
                 sort="ascending",
                 axis=alt.Axis(labelAngle=-90 if many else 0, labelOverlap=True),
             ),
-            y=alt.Y("n:Q", title="releases", stack="zero", axis=alt.Axis(**COUNT_AXIS)),
-            color=alt.Color(
-                "level_label:N",
-                title="openness",
-                scale=level_scale(),
-                sort=[rt.LEVEL_LABELS[v] for v in rt.LEVELS],
-            ),
-            order=alt.Order("level_order:Q", sort="ascending"),
+            **_stacked_levels(),
             tooltip=[
                 alt.Tooltip(f"{by}:N"),
                 alt.Tooltip("period:O"),
