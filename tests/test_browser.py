@@ -82,7 +82,7 @@ def open_offline(html: Path, *, hover: bool = False, interact: bool = False) -> 
             if hover:
                 point = page.locator(
                     "#fig-timeline .vega-chart path.mark-symbol, #fig-timeline .vega-chart g.mark-symbol path"
-                ).first
+                ).last  # drawn last, so no other point lies over it
                 point.hover()
                 page.wait_for_selector("#vg-tooltip-element.visible", timeout=5_000)
                 seen["tooltip"] = page.inner_text("#vg-tooltip-element")
