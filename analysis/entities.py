@@ -414,19 +414,31 @@ _CTX_EN = [
     r"([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*|[a-z]+-[A-Za-z0-9.\-]*\d[A-Za-z0-9.\-]*)",
     # "released Z1, a 7B model", "Nova, an open-weight model"
     r"\b([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)\s*,\s*an?\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:\d+(?:\.\d+)?[BM]\b|model\b|LLM\b)",
+    r"(?:\d+(?:\.\d+)?[BM]\b|model\b|LLM\b|open[- ]source\b|open[- ]weights?\b)",
     # a name with a parameter count: "Yi-34B", "Nova-7B"
     r"\b([A-Z][A-Za-z]*(?:[-.][A-Za-z0-9]+)*-\d+(?:\.\d+)?[BM])\b",
+    # a name the sentence calls open: "Nova is fully open source", "Zed is now open-weight"
+    r"\b([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)\s+(?:is|are|was|were|remains|stays)\s+"
+    r"(?:(?:now|also|fully|completely|entirely|an?)\s+){0,3}open[- ]?(?:source|weights?)\b",
+    # "the open-source agent Zed", "an open-weight model, Nova"
+    r"\bopen[- ]?(?:source|weights?)\s+(?:[A-Za-z]+\s+){0,2}?"
+    r"(?:model|agent|tool|library|plugin|framework|database|project|LLM)s?\s*,?\s*"
+    r"(?:called\s+|named\s+|dubbed\s+)?([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)",
 ]
 _CTX_AR = [
     # "نموذجها الجديد Zed-2": a Latin name after the word for model and up to two of its adjectives
     r"(?:^|\s)(?:[وفبل]?ال)?[وفبل]?(?:نموذج|نماذج)\p{Arabic}*(?:\s+\p{Arabic}+){0,2}\s+([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)",
+    # a Latin name the sentence calls open: "Zed مفتوح المصدر", "Zed هو وكيل ... مفتوح المصدر"
+    r"(?:^|\s)([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)\s+(?:\p{Arabic}+\s+){0,4}?(?:مفتوح|مفتوحه|مفتوحة)\s+(?:ال)?مصدر",
 ]
 _NEEDS = {
     _CTX_EN[0]: r"(?i)model|llm",
     _CTX_EN[1]: r", an? ",
     _CTX_EN[2]: r"\d[BM]\b",
     _CTX_AR[0]: r"نموذج|نماذج",
+    _CTX_EN[3]: r"(?i)open[- ]?(?:source|weight)",
+    _CTX_EN[4]: r"(?i)open[- ]?(?:source|weight)",
+    _CTX_AR[1]: r"مصدر",
 }
 _ORG_EN = r"\b(?:company|startup|start-up|lab|firm|developer)\s+([A-Z][A-Za-z0-9]+)"
 _ORG_AR = r"(?:^|\s)[وفبل]?(?:ال)?شرك[هة]\s+([a-z][a-z0-9]+)"

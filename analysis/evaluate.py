@@ -876,3 +876,27 @@ def replace_block(readme: str, block: str) -> str:
     if not re.search(pattern, readme, re.S):
         raise ValueError("README has no figures block (<!-- figures:start --> ... <!-- figures:end -->)")
     return re.sub(pattern, lambda _: block, readme, count=1, flags=re.S)
+
+
+def merged_across_languages(
+    mentions: pl.DataFrame, events: pl.DataFrame, pairs: pl.DataFrame
+) -> dict[str, Any]:
+    """How often an event told in both articles of a pair (the same story in two languages) is one
+    `events` row.
+
+    `pairs`: columns `doc` and `pair` (the story both documents tell). A shared event is an (actor,
+    model, event type) with mentions in two documents of one pair; it is merged when one events row lists
+    both documents. Returns the counts and their share."""
+    docs = pairs.select(doc_id="doc", pair="pair")
+    keys = (mentions.join(docs, on="doc_id")
+            .select("pair", "doc_id", "actor", "event_type", mk=model_key(pl.col("model")).fill_null(""))
+            .unique())
+    shared = (keys.group_by("pair", "actor", "mk", "event_type")
+              .agg(docs=pl.col("doc_id").unique().sort())
+              .filter(pl.col("docs").list.len() >= 2))
+    rows = events.select("actor", "event_type", mk=model_key(pl.col("model")).fill_null(""), ev_docs="doc_ids")
+    joined = shared.join(rows, on=["actor", "mk", "event_type"], how="left").with_columns(
+        merged=pl.col("ev_docs").list.set_intersection("docs").list.len() == pl.col("docs").list.len())
+    per_key = joined.group_by("pair", "actor", "mk", "event_type").agg(pl.col("merged").fill_null(False).any())
+    n, m = per_key.height, int(per_key["merged"].sum()) if per_key.height else 0
+    return {"shared": n, "merged": m, "share": m / n if n else None}

@@ -435,6 +435,10 @@ def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFra
             .otherwise("model"),
             actor=pl.coalesce("actor", "e_actor"),
         )
+        # a product whose maker the article never names stands for itself ("Zed is open source")
+        .with_columns(actor_src=pl.when(pl.col("actor").is_null() & pl.col("model").is_not_null())
+                      .then(pl.lit("self")).otherwise("actor_src"),
+                      actor=pl.coalesce("actor", "model"))
         .filter(pl.col("actor").is_not_null())
     )
 

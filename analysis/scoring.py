@@ -48,6 +48,7 @@ def features() -> dict[str, pl.Expr]:
         "model_from_ref": pl.col("model_src").fill_null("") == "ref",
         "actor_from_model": pl.col("actor_src").fill_null("") == "model",
         "actor_from_ref": pl.col("actor_src").fill_null("") == "ref",
+        "actor_is_model": pl.col("actor_src").fill_null("") == "self",
         # how far the actor named in the sentence stands from the trigger (1 when it came from elsewhere)
         "actor_gap": pl.col("a_gap").fill_null(150).clip(0, 150) / 150,
         "model_gap": (pl.col("m_start") - pl.col("cue_start")).abs().fill_null(100).clip(0, 100) / 100,
@@ -277,7 +278,8 @@ def training_set(root: Path) -> tuple[pl.DataFrame, pl.Series, dict]:
     )
     if gold_path.exists():
         g = pl.read_csv(gold_path, infer_schema=False).filter(pl.col("doc").is_in(dev))
-        docs = sorted(set(g["doc"].to_list()))
+        # every dev document, those that state no event too: their candidates are all negatives
+        docs = sorted(d for d in set(dev) if (root / REAL_DIR / f"{d}.md").exists())
         c = _candidates_of([root / REAL_DIR / f"{d}.md" for d in docs])
         frames.append(c)
         labels.append(label(c, empty_sent, g.with_columns(pl.col("model").replace("", None)), person_org))

@@ -83,13 +83,23 @@ def main(argv: list[str] | None = None) -> int:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--write", action="store_true", help="rewrite the figures block of README.md")
     a = p.parse_args(argv)
-    evs = evaluations(build(REAL), build(NEWS), build(CORPUS), build(ARTICLES))
+    real = build(REAL)
+    evs = evaluations(real, build(NEWS), build(CORPUS), build(ARTICLES))
     if a.write:
         README.write_text(evaluate.replace_block(README.read_text(encoding="utf-8"), block(evs)),
                           encoding="utf-8")
         print(f"figures written to {README}")
     print(report(evs))
+    print(merge_line(real))
     return 0
+
+
+def merge_line(real: dict[str, pl.DataFrame]) -> str:
+    """The real corpus's pairs (one post in English and in Arabic): how many shared events merge."""
+    pairs = pl.read_csv(ANNOTATIONS / "real_split.csv", infer_schema=False)
+    m = evaluate.merged_across_languages(real["mentions"], real["events"], pairs)
+    return (f"real pairs: {m['merged']} of {m['shared']} events found in both languages of a pair are one "
+            f"events row ({evaluate.fmt(m['share'])})")
 
 
 if __name__ == "__main__":

@@ -80,9 +80,8 @@ def open_offline(html: Path, *, hover: bool = False, interact: bool = False) -> 
                 "() => document.querySelectorAll('img[src=\"x\"], [onerror]').length"
             )
             if hover:
-                point = page.locator(
-                    "#fig-timeline .vega-chart path.mark-symbol, #fig-timeline .vega-chart g.mark-symbol path"
-                ).last  # drawn last, so no other point lies over it
+                # a data point (not a legend symbol), the one drawn last, so no other point lies over it
+                point = page.locator('#fig-timeline .vega-chart path[aria-roledescription="point"]').last
                 point.hover()
                 page.wait_for_selector("#vg-tooltip-element.visible", timeout=5_000)
                 seen["tooltip"] = page.inner_text("#vg-tooltip-element")

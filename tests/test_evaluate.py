@@ -334,3 +334,22 @@ def test_the_real_gold_covers_every_post_of_the_split():
     listed = evaluate.read_gold_docs(figures.ANNOTATIONS / "real_docs.csv")
     assert sorted(listed["doc"]) == sorted(split["doc"])
     assert listed.join(split, on="doc").filter(pl.col("lang") != pl.col("lang_right")).height == 0
+
+
+def test_the_share_of_events_merged_across_the_languages_of_a_pair():
+    mentions = pl.DataFrame({
+        "doc_id": ["en_a", "ar_a", "en_a", "ar_a", "en_b"],
+        "actor": ["Meta", "Meta", "xAI", "xAI", "Meta"],
+        "model": ["Llama 4", "Llama-4", "Grok 3", "Grok 3", "Llama 4"],
+        "event_type": ["open_release", "open_release", "delay", "delay", "open_release"],
+    })
+    events = pl.DataFrame({
+        "actor": ["Meta", "xAI", "xAI"],
+        "model": ["Llama 4", "Grok 3", "Grok 3"],
+        "event_type": ["open_release", "delay", "delay"],
+        # the Llama release is one row for both posts; the Grok delay was split in two
+        "doc_ids": [["ar_a", "en_a", "en_b"], ["en_a"], ["ar_a"]],
+    })
+    pairs = pl.DataFrame({"doc": ["en_a", "ar_a", "en_b"], "pair": ["a", "a", "b"]})
+    m = evaluate.merged_across_languages(mentions, events, pairs)
+    assert (m["shared"], m["merged"], m["share"]) == (2, 1, 0.5)
