@@ -894,9 +894,11 @@ def merged_across_languages(
     shared = (keys.group_by("pair", "actor", "mk", "event_type")
               .agg(docs=pl.col("doc_id").unique().sort())
               .filter(pl.col("docs").list.len() >= 2))
-    rows = events.select("actor", "event_type", mk=model_key(pl.col("model")).fill_null(""), ev_docs="doc_ids")
+    rows = events.select("actor", "event_type", mk=model_key(pl.col("model")).fill_null(""),
+                         ev_docs="doc_ids")
     joined = shared.join(rows, on=["actor", "mk", "event_type"], how="left").with_columns(
         merged=pl.col("ev_docs").list.set_intersection("docs").list.len() == pl.col("docs").list.len())
-    per_key = joined.group_by("pair", "actor", "mk", "event_type").agg(pl.col("merged").fill_null(False).any())
+    per_key = (joined.group_by("pair", "actor", "mk", "event_type")
+               .agg(pl.col("merged").fill_null(False).any()))
     n, m = per_key.height, int(per_key["merged"].sum()) if per_key.height else 0
     return {"shared": n, "merged": m, "share": m / n if n else None}
