@@ -196,6 +196,7 @@ class Patterns:
     head_label: str
     head_line: str
     head_dateline: str
+    head_short: str
     meta: str
     scheduled: str
     due: str
@@ -301,6 +302,10 @@ def _patterns(data_dir: str) -> Patterns:
         head_label=rf"(?m)(?:^|{_LEAD}){v.alt('published_label')}\s*[:：\-–]?\s*(?:{weekday}\s*[,،\-]?\s*)?{full}",
         head_line=rf"(?m)^[ \t]*(?:{weekday}\s*[,،\-]?\s*)?{full}(?:\s*[-|,،]?\s*(?:at\s+)?{time})?[ \t]*$",
         head_dateline=rf"(?m)^[^\n,،()]{{2,40}}[,،]\s*{full}\s*(?:\([^()\n]{{1,40}}\)\s*)?[-–—]",
+        # a short header line of a date and a place, desk or section: "Hangzhou, 29 April 2025",
+        # "بكين - 27 يونيو 2025", "8 نوفمبر 2025 | تقنية", "By the technology desk — 16 March 2023"
+        head_short=rf"(?m)^[ \t]*(?:[^\n\d|]{{1,40}}?\s*[-–—|,،]\s*)?(?:{weekday}\s*[,،\-]?\s*)?{full}"
+                   rf"(?:\s*[-–—|,،]\s*[^\n\d]{{1,30}})?[ \t]*$",
         meta=rf"^\s*(?:(?P<mi_y>{_Y})-(?P<mi_m>[01]\d)(?:-(?P<mi_d>[0-3]\d))?(?:[t\s].*)?|(?P<mo_y>{_Y})\s*"
              rf"|[\s\S]*?(?:^|{_LEAD}){full}[\s\S]*)$",
         scheduled=rf"{v.alt('scheduled_cue')}[^,،;؛]*$",
@@ -869,13 +874,15 @@ def publication_dates(documents: pl.DataFrame) -> pl.DataFrame:
         "label": _dates_of(pl.col("head"), frame, pat.head_label, lang),
         "line": _dates_of(pl.col("head"), frame, pat.head_line, lang),
         "dateline": _dates_of(pl.col("head"), frame, pat.head_dateline, lang),
+        "short": _dates_of(pl.col("head"), frame, pat.head_short, lang),
         "_meta": _dates_of(pl.col("meta"), frame, pat.meta, meta_lang),
         # a valid calendar date or nothing ("20251319" is not one)
         "_inferred": path.select(pl.concat_str("1", "3", "4", separator="-")
                                  .str.to_date("%Y-%m-%d", strict=False).cast(pl.String)).to_series(),
     })
-    out = pl.concat([docs, found.select(_explicit=pl.coalesce("label", "line", "dateline"), _meta="_meta",
-                                        _inferred="_inferred")], how="horizontal")
+    explicit = pl.coalesce("label", "line", "dateline", "short")
+    out = pl.concat([docs, found.select(_explicit=explicit, _meta="_meta", _inferred="_inferred")],
+                    how="horizontal")
     published = pl.coalesce("_explicit", "_meta", "_inferred")
     return out.with_columns(
         published=published,

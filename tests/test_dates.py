@@ -256,6 +256,12 @@ def _docs(rows: list[dict]) -> pl.DataFrame:
     ({"text": "Headline\n\nPARIS, March 12, 2025 (Reuters) - Mistral AI released"}, ("2025-03-12", "day",
                                                                                        "explicit")),
     ({"text": "عنوان\n\nعمّان، ٥ نيسان ٢٠٢٥ - أطلقت شركة ميتا"}, ("2025-04-05", "day", "explicit")),
+    # a short header line of a date and a place, desk or section
+    ({"text": "Headline\nHangzhou, 29 April 2025\n\nBody"}, ("2025-04-29", "day", "explicit")),
+    ({"text": "عنوان\nبكين - 27 يونيو 2025\n\nنص"}, ("2025-06-27", "day", "explicit")),
+    ({"text": "عنوان\n8 نوفمبر 2025 | تقنية\n\nنص"}, ("2025-11-08", "day", "explicit")),
+    ({"text": "Headline\nBy our technology desk — 16 March 2023\nBody"}, ("2023-03-16", "day", "explicit")),
+    ({"text": "Headline\nAugust 6, 2025 — San Francisco\nBody"}, ("2025-08-06", "day", "explicit")),
     ({"meta_published": "2025-08-19T13:23:00+03:00"}, ("2025-08-19", "day", "metadata")),
     ({"meta_published": "2025-08-19"}, ("2025-08-19", "day", "metadata")),
     ({"meta_published": "19/08/2025"}, ("2025-08-19", "day", "metadata")),
