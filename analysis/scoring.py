@@ -177,7 +177,17 @@ def label(
 BETA = 1.0  # the threshold maximises F-beta (F1: precision and recall weigh alike)
 
 
-def fit(x: pl.DataFrame, y: pl.Series, *, random_state: int = 0, c: float = 1.0) -> Scorer:
+def source_weights(sizes: list[int]) -> list[float]:
+    """A weight per candidate such that every dev source weighs alike, however many candidates it has:
+    the largest set must not decide alone what the scorer learns."""
+    total, k = sum(sizes), len(sizes)
+    return [total / (k * n) for n in sizes for _ in range(n)]
+
+
+def fit(
+    x: pl.DataFrame, y: pl.Series, *, random_state: int = 0, c: float = 1.0,
+    sample_weight: list[float] | None = None,
+) -> Scorer:
     """A logistic regression on the features, and the threshold that gives the best F-beta on
     cross-validated scores (so the threshold is not chosen on the very scores it was fitted to)."""
     import numpy as np
@@ -185,19 +195,20 @@ def fit(x: pl.DataFrame, y: pl.Series, *, random_state: int = 0, c: float = 1.0)
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     X, Y = x.to_numpy(), y.to_numpy()
+    w = np.ones(len(Y)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
     est = LogisticRegression(C=c, max_iter=2000, random_state=random_state)
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=random_state)
-    p = cross_val_predict(est, X, Y, cv=folds, method="predict_proba")[:, 1]
+    p = cross_val_predict(est, X, Y, cv=folds, method="predict_proba", params={"sample_weight": w})[:, 1]
     best, best_t = -1.0, 0.5
     for t in np.round(np.arange(0.05, 0.95, 0.01), 2):
-        tp = float(((p >= t) & (Y == 1)).sum())
-        prec = tp / max(float((p >= t).sum()), 1.0)
-        rec = tp / max(float((Y == 1).sum()), 1.0)
+        tp = float((w * ((p >= t) & (Y == 1))).sum())
+        prec = tp / max(float((w * (p >= t)).sum()), 1e-9)
+        rec = tp / max(float((w * (Y == 1)).sum()), 1e-9)
         b2 = BETA * BETA
         f1 = (1 + b2) * prec * rec / (b2 * prec + rec) if prec + rec else 0.0
         if f1 > best + 1e-9:
             best, best_t = f1, float(t)
-    est.fit(X, Y)
+    est.fit(X, Y, sample_weight=w)
     return Scorer(
         list(x.columns),
         [round(float(w), 6) for w in est.coef_[0]],
@@ -297,6 +308,7 @@ def training_set(root: Path) -> tuple[pl.DataFrame, pl.Series, dict]:
 def train(root: Path, out: Path, *, random_state: int = 0) -> Scorer:
     """Fit the scorer on the dev material under `root` and write it to `out`."""
     x, y, counts = training_set(root)
-    s = fit(x, y, random_state=random_state)
-    save(s, out, {"random_state": random_state, "candidates": counts, "positives": int(y.sum())})
+    s = fit(x, y, random_state=random_state, sample_weight=source_weights(list(counts.values())))
+    save(s, out, {"random_state": random_state, "candidates": counts, "positives": int(y.sum()),
+                  "weights": "each source weighs alike"})
     return s
