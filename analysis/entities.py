@@ -281,21 +281,7 @@ def _find(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
         )
     s = s.filter(pl.col("text_norm").str.contains_any(patterns))
     m = (
-        s.with_columns(
-            pattern=pl.col("text_norm").str.extract_many(patterns, overlapping=True),
-            byte=pl.col("text_norm").str.find_many(patterns, overlapping=True),
-        )
-        .explode("pattern", "byte")
-        .drop_nulls("pattern")
-        .with_columns(
-            start=pl.col("text_norm")
-            .cast(pl.Binary)
-            .bin.head(pl.col("byte").cast(pl.Int64))
-            .cast(pl.String)
-            .str.len_chars()
-            .cast(pl.Int64)
-        )
-        .with_columns(end=pl.col("start") + pl.col("pattern").str.len_chars().cast(pl.Int64))
+        text.find_literals(s, patterns)
         .join(
             g.group_by("pattern").agg(
                 kind=pl.when((pl.col("kind") == "model").any())

@@ -155,21 +155,7 @@ def find_matches(sentences: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     """
     s = sentences.select(*_KEY, "text_norm").filter(pl.col("text_norm").str.contains_any(lex.patterns))
     m = (
-        s.with_columns(
-            pattern=pl.col("text_norm").str.extract_many(lex.patterns, overlapping=True),
-            byte=pl.col("text_norm").str.find_many(lex.patterns, overlapping=True),
-        )
-        .explode("pattern", "byte")
-        .drop_nulls("pattern")
-        .with_columns(
-            start=pl.col("text_norm")
-            .cast(pl.Binary)
-            .bin.head(pl.col("byte").cast(pl.Int64))
-            .cast(pl.String)
-            .str.len_chars()
-            .cast(pl.Int64)
-        )
-        .with_columns(end=pl.col("start") + pl.col("pattern").str.len_chars().cast(pl.Int64))
+        text.find_literals(s, lex.patterns)
         .join(lex.info.select("pattern", "group").unique(), on="pattern", how="left")
     )
     lo = pl.max_horizontal(pl.col("start") - 4, pl.lit(0))

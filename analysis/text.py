@@ -456,3 +456,21 @@ def segment(docs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 def _clean_meta(col: str) -> pl.Expr:
     return pl.col(col).str.strip_chars().replace("", None)
+
+
+def find_literals(frame: pl.DataFrame, patterns: list[str], column: str = "text_norm") -> pl.DataFrame:
+    """Every occurrence of the literal `patterns` in `column`, one row each, with `pattern` and the
+    character offsets `start` and `end` (Polars finds byte offsets; Arabic letters take two bytes)."""
+    return (
+        frame.with_columns(
+            pattern=pl.col(column).str.extract_many(patterns, overlapping=True),
+            byte=pl.col(column).str.find_many(patterns, overlapping=True),
+        )
+        .explode("pattern", "byte")
+        .drop_nulls("pattern")
+        .with_columns(
+            start=pl.col(column).cast(pl.Binary).bin.head(pl.col("byte").cast(pl.Int64)).cast(pl.String)
+            .str.len_chars().cast(pl.Int64)
+        )
+        .with_columns(end=pl.col("start") + pl.col("pattern").str.len_chars().cast(pl.Int64))
+    )
