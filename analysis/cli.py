@@ -29,6 +29,9 @@ def _add_read_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--date-column", help="column holding the publication date (default: date/published)")
     g.add_argument("--source-column", help="column holding the publisher (default: source if present)")
     g.add_argument("--title-column", help="column holding the title (default: title if present)")
+    g.add_argument("--url-column",
+                   help="column holding the article's address, read to know its publisher (default: url, "
+                        "link or origin if present)")
     g.add_argument("--csv-separator", metavar="CHAR",
                    help="field separator of .csv tables: one character, or tab/comma/semicolon/pipe "
                    "(default: sniffed from the header line among , ; tab |)")
@@ -39,7 +42,8 @@ def _add_read_options(p: argparse.ArgumentParser) -> None:
 def _read_options(a: argparse.Namespace) -> corpus.ReadOptions:
     return corpus.ReadOptions(
         text_column=a.text_column, id_column=a.id_column, date_column=a.date_column,
-        source_column=a.source_column, title_column=a.title_column, max_bytes=a.max_bytes,
+        source_column=a.source_column, title_column=a.title_column, url_column=a.url_column,
+        max_bytes=a.max_bytes,
         csv_separator=_separator(a.csv_separator),
     )
 

@@ -6,8 +6,8 @@ left out. Raw files are only read, never changed.
 
 The frame carries the decoded `text` (control characters as spaces, see `scrub`; for Markdown and HTML,
 the extracted article text of `analysis.markup`; sentence offsets point into it) and what metadata
-said (`meta_title`, `meta_source`, `meta_published`) for the later stages; the written documents table
-drops those.
+said (`meta_title`, `meta_source`, `meta_published`, `meta_url`) for the later stages; the written
+documents table drops those.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ FRAME_SCHEMA: dict[str, pl.DataType] = {
     "doc_id": pl.String, "path": pl.String, "status": pl.String, "encoding": pl.String,
     "sha256": pl.String, "text": pl.String, "note": pl.String,
     "meta_title": pl.String, "meta_source": pl.String, "meta_published": pl.String,
+    "meta_url": pl.String,
 }
 
 _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"BZh",
@@ -59,6 +60,7 @@ class ReadOptions:
     date_column: str | None = None
     source_column: str | None = None
     title_column: str | None = None
+    url_column: str | None = None
     max_bytes: int = 20_000_000
     csv_separator: str | None = None  # None: sniffed from the header line (see `sniff_separator`)
 
@@ -68,6 +70,7 @@ _DEFAULT_COLUMNS = {
     "date": ("published", "date", "published_at", "pub_date", "publish_date", "datetime", "timestamp"),
     "source": ("source", "publisher", "site", "outlet"),
     "title": ("title", "headline"),
+    "url": ("url", "link", "origin", "canonical_url", "permalink"),
 }
 
 
@@ -675,7 +678,8 @@ def _table_rows(entry: Entry, options: ReadOptions, records: tuple[int, int] | N
                                   "note": f"no column {text_col!r} (columns: {cols})"}], schema=FRAME_SCHEMA)
         df = df.with_columns(pl.lit(None, pl.String).alias(text_col))
     id_col = _pick(df.columns, options.id_column, "id")
-    col = {k: _pick(df.columns, getattr(options, f"{k}_column"), k) for k in ("date", "source", "title")}
+    col = {k: _pick(df.columns, getattr(options, f"{k}_column"), k)
+           for k in ("date", "source", "title", "url")}
     rows = df.with_row_index("_row", offset=records[0] if records else 0).select(
         doc_id=(pl.col(id_col) if id_col else pl.lit(None, pl.String)).fill_null(
             pl.lit(f"{f.stem}#") + pl.col("_row").cast(pl.String)),
@@ -686,6 +690,7 @@ def _table_rows(entry: Entry, options: ReadOptions, records: tuple[int, int] | N
         meta_title=pl.col(col["title"]) if col["title"] else pl.lit(None, pl.String),
         meta_source=pl.col(col["source"]) if col["source"] else pl.lit(None, pl.String),
         meta_published=pl.col(col["date"]) if col["date"] else pl.lit(None, pl.String),
+        meta_url=pl.col(col["url"]).cast(pl.String) if col["url"] else pl.lit(None, pl.String),
     )
     nbytes = pl.col("text").str.len_bytes()
     bad = pl.col("bad_status").is_not_null()

@@ -410,12 +410,16 @@ _CTX_EN = [
     r"\bopen[- ]?(?:source|weights?)\s+(?:[A-Za-z]+\s+){0,2}?"
     r"(?:model|agent|tool|library|plugin|framework|database|project|LLM)s?\s*,?\s*"
     r"(?:called\s+|named\s+|dubbed\s+)?([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)",
+    # a name with a version of its own: "jina-embeddings-v2-base-en", "Nova-v1.5"
+    r"(?:^|[^\w./-])([A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*-v\d+(?:\.\d+)*(?:-[A-Za-z0-9]+)*)\b(?:[^./-]|$)",
 ]
 _CTX_AR = [
     # "نموذجها الجديد Zed-2": a Latin name after the word for model and up to two of its adjectives
     r"(?:^|\s)(?:[وفبل]?ال)?[وفبل]?(?:نموذج|نماذج)\p{Arabic}*(?:\s+\p{Arabic}+){0,2}\s+([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)",
     # a Latin name the sentence calls open: "Zed مفتوح المصدر", "Zed هو وكيل ... مفتوح المصدر"
     r"(?:^|\s)([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)\s+(?:\p{Arabic}+\s+){0,4}?(?:مفتوح|مفتوحه|مفتوحة)\s+(?:ال)?مصدر",
+    # a Latin name with a version of its own, as in English
+    r"(?:^|[^\w./-])([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*-v\d+(?:\.\d+)*(?:-[a-z0-9]+)*)\b(?:[^./-]|$)",
 ]
 _NEEDS = {
     _CTX_EN[0]: r"(?i)model|llm",
@@ -425,6 +429,8 @@ _NEEDS = {
     _CTX_EN[3]: r"(?i)open[- ]?(?:source|weight)",
     _CTX_EN[4]: r"(?i)open[- ]?(?:source|weight)",
     _CTX_AR[1]: r"مصدر",
+    _CTX_EN[5]: r"-[vV]\d",
+    _CTX_AR[2]: r"-v\d",
 }
 _ORG_EN = r"\b(?:company|startup|start-up|lab|firm|developer)\s+([A-Z][A-Za-z0-9]+)"
 _ORG_AR = r"(?:^|\s)[وفبل]?(?:ال)?شرك[هة]\s+([a-z][a-z0-9]+)"
@@ -557,3 +563,47 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     e = e.join(lost.select(*_KEY, "i").unique(), on=[*_KEY, "i"], how="anti")
     e = e.sort([*_KEY, "start", "end"]).with_columns(n=pl.int_range(pl.len()).over(_KEY))
     return e.filter(pl.col("n") < MAX_PER_SENTENCE).select(cols)
+
+
+# --- who publishes a document ---------------------------------------------------------------------
+
+_HOST = r"^(?:[a-z][a-z0-9+.\-]*://)?(?:[^@/]*@)?(?:www\.)?([^/?#:\s]+)"
+
+
+def publishers(docs: pl.DataFrame) -> pl.DataFrame:
+    """`docs` with `publisher`: the organisation whose own page the document is, when its address lies
+    at one of data/kb/domains.csv, else when its `source` is an organisation's name; else null.
+
+    A lab's own post says "we released", "أطلقنا"; knowing who "we" is makes those its events.
+    """
+    none = pl.lit(None, pl.String)
+    url = pl.col("url").str.strip_chars().str.to_lowercase() if "url" in docs.columns else none
+    src = pl.col("source").str.strip_chars().str.to_lowercase() if "source" in docs.columns else none
+    base = docs.select("doc_id", host=url.str.extract(_HOST, 1).str.strip_suffix("."),
+                       path=url.str.replace(_HOST, "").str.extract(r"^(/[^?#\s]*)").fill_null("/"),
+                       src=src)
+    dom = kb.domains()
+    # every suffix of the host that is a whole label sequence: "a.milvus.io" → a.milvus.io, milvus.io, io
+    by_url = (
+        base.drop_nulls("host")
+        .with_columns(labels=pl.col("host").str.split("."))
+        .with_columns(n=pl.col("labels").list.len())
+        .with_columns(k=pl.int_ranges(0, pl.col("n")))
+        .explode("k")
+        .with_columns(h=pl.col("labels").list.slice(pl.col("k")).list.join("."))
+        .join(dom, left_on="h", right_on="host")
+        .filter(pl.col("path").str.starts_with(pl.col("prefix")))
+        .sort("doc_id", "k", pl.col("prefix").str.len_chars(), descending=[False, False, True])
+        .unique("doc_id", keep="first", maintain_order=True)
+        .select("doc_id", by_url="organisation")
+    )
+    orgs = kb.organisations().filter(pl.col("kind") == "org")
+    names = {a.strip().lower(): r["name"] for r in orgs.iter_rows(named=True)
+             for a in [r["name"], *(r["aliases"] or "").split(";")] if a.strip()}
+    by_src = base.select("doc_id", by_src=pl.col("src").replace_strict(names, default=None,
+                                                                        return_dtype=pl.String))
+    return docs.drop("publisher", strict=False).join(
+        by_src.join(by_url, on="doc_id", how="left")
+        .select("doc_id", publisher=pl.coalesce("by_url", "by_src")),
+        on="doc_id", how="left", maintain_order="left",
+    )

@@ -268,8 +268,41 @@ def _candidates(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFra
     return pl.concat([with_model, without.select(with_model.columns)]).sort("cue_id", "m_start")
 
 
-def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFrame:
-    """Actor, model, event type, status and openness of each candidate."""
+@functools.lru_cache(maxsize=4)
+def _first_person_re(data_dir: str) -> str:
+    del data_dir  # the cache key, as in `_lexicon`
+    forms = resources.read_vocab("vocab", "first_person.csv")["form"].str.strip_chars().to_list()
+    words = "|".join(sorted({re.escape(f) for f in forms if f}, key=len, reverse=True))
+    return rf"^(.*(?:^|[^\p{{L}}\p{{N}}'’])(?:[وفبل])?(?:{words}))(?:$|[^\p{{L}}\p{{N}}])"
+
+
+FIRST_PERSON_REACH = 80  # characters before a trigger in which "we", "قمنا" speak for the publisher
+_SUFFIX_WE = r"^\S*\p{Arabic}نا(?:ه|ها|هم|هما)?(?:$|[^\p{L}])"
+
+
+def _first_person(cand: pl.DataFrame) -> pl.DataFrame:
+    """Candidates whose trigger the writer speaks in the first person ("we open-sourced", "أطلقناه",
+    "قمنا بإطلاق"), with the characters between that word and the trigger (`s_gap`)."""
+    pat = _first_person_re(str(resources.data_dir()))
+    lead = pl.min_horizontal(pl.col("cue_start"), FIRST_PERSON_REACH)
+    before = pl.col("text_norm").str.slice(pl.col("cue_start") - lead, lead)
+    word = pl.col("text_norm").str.slice(pl.col("cue_start"), 40)
+    return (
+        cand.select("row", "text_norm", "cue_start")
+        .with_columns(upto=before.str.extract(pat, 1).str.len_chars(), lead=lead)
+        .with_columns(
+            s_gap=pl.when(word.str.contains(_SUFFIX_WE)).then(0)
+            .when(pl.col("upto").is_not_null()).then(pl.col("lead") - pl.col("upto"))
+        )
+        .drop_nulls("s_gap")
+        .select("row", pl.col("s_gap").cast(pl.Int64))
+    )
+
+
+def _resolve(
+    cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame, pubs: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Actor, model, event type, status and openness of each candidate (`pubs`: doc_id, publisher)."""
     info = lex.info
     et = lex.event_types
     cand = (
@@ -328,6 +361,17 @@ def _resolve(cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFra
         .when(pl.col("near_actor").is_not_null())
         .then(pl.lit("sentence")),
     )
+    # "we released", "أطلقنا": on a page its publisher wrote, the publisher acts, unless a model's owner
+    # or an organisation named nearer the trigger does
+    if pubs is not None and pubs.height:
+        cand = cand.join(pubs, on="doc_id", how="left").join(_first_person(cand), on="row", how="left")
+        take = (pl.col("owner").is_null() & pl.col("publisher").is_not_null() & pl.col("s_gap").is_not_null()
+                & (pl.col("a_gap").is_null() | (pl.col("s_gap") < pl.col("a_gap"))))
+        cand = cand.with_columns(
+            actor=pl.when(take).then("publisher").otherwise("actor"),
+            actor_src=pl.when(take).then(pl.lit("publisher")).otherwise("actor_src"),
+            a_gap=pl.when(take).then("s_gap").otherwise("a_gap"),
+        ).drop("publisher", "s_gap")
 
     refs = m.join(info.filter(pl.col("kind").is_in(["actor_ref", "model_ref"])), on="pattern").select(
         *_KEY, r_start="start", r_end="end", ref="kind"
@@ -787,7 +831,9 @@ def extract_mentions(
     cand = _candidates(m.join(flagged.select(_KEY), on=_KEY), lex, ents)
     if cand.height == 0:
         return schema.empty(schema.MENTIONS)
-    c = _settle(_resolve(cand, m, lex, ents), lex, _article_openness(m, lex, ents))
+    pubs = (documents.select("doc_id", "publisher").drop_nulls("publisher").join(docs, on="doc_id")
+            if "publisher" in documents.columns else None)
+    c = _settle(_resolve(cand, m, lex, ents, pubs), lex, _article_openness(m, lex, ents))
     if c.height == 0:
         return schema.empty(schema.MENTIONS)
     c = _context_features(c, m, lex, ents)

@@ -51,6 +51,17 @@ def organisations() -> pl.DataFrame:
 
 
 @cache
+def domains() -> pl.DataFrame:
+    """Where organisations publish: host (lower case, no `www.`), an optional path prefix, organisation."""
+    d = read_vocab("kb", "domains.csv").with_columns(pl.col("domain").str.strip_chars().str.to_lowercase())
+    return d.select(
+        host=pl.col("domain").str.extract(r"^([^/]+)").str.strip_prefix("www."),
+        prefix=pl.col("domain").str.extract(r"^[^/]+(/.*)$").fill_null(""),
+        organisation=pl.col("organisation").str.strip_chars(),
+    )
+
+
+@cache
 def epoch_models() -> pl.DataFrame:
     """Epoch AI's notable models: model, organization, country, published, model_accessibility, ..."""
     return read_vocab("kb", EPOCH_FILE)

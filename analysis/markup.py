@@ -88,6 +88,9 @@ _META = {
                        "meta[name='DC.date.issued']", "meta[name='parsely-pub-date']"),
 }
 
+_URL_META = (("link[rel='canonical']", "href"), ("meta[property='og:url']", "content"),
+             ("meta[name='twitter:url']", "content"))
+
 
 def html_to_text(html: str) -> tuple[str, Meta]:
     """The article text of an HTML page, one block per line, and what its <head> says.
@@ -102,6 +105,9 @@ def html_to_text(html: str) -> tuple[str, Meta]:
     for key, selectors in _META.items():
         meta[key] = next((n.attributes.get("content") for s in selectors if (n := tree.css_first(s))
                           and n.attributes.get("content")), None)
+    # the page's own address: who publishes it is read from it (`entities.publishers`)
+    meta["meta_url"] = next((v for s, attr in _URL_META if (n := tree.css_first(s))
+                             and (v := (n.attributes.get(attr) or "").strip())), None)
     if meta["meta_published"] is None and (t := tree.css_first("time[datetime]")):
         meta["meta_published"] = t.attributes.get("datetime")
     if meta["meta_title"] is None:
@@ -137,6 +143,7 @@ _FRONT_KEYS = {
     "meta_published": ("published", "date", "pubDate", "pub_date", "publishDate", "publish_date",
                        "published_at", "date_published", "datePublished", "created"),
     "meta_source": ("source", "publisher", "site", "site_name", "author", "authors", "byline"),
+    "meta_url": ("url", "origin", "canonical_url", "canonical", "permalink", "link", "source_url"),
 }
 _TOML = re.compile(r"\A\+\+\+[ \t]*\r?\n(.*?)(?:\r?\n)\+\+\+[ \t]*(?:\r?\n|\Z)", re.S)
 _LOOSE_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?=$|[T ])")
@@ -346,5 +353,15 @@ def markdown_to_text(source: str) -> tuple[str, Meta]:
         fm = next((t for t in tokens if t.type == "front_matter"), None)
         fields = _yaml_mapping(fm.content) if fm is not None else None
         if fields is not None:
-            return "\n\n".join(_blocks(tokens)), front_matter_meta(fields)
-    return "\n\n".join(_blocks(_parser(False).parse(body))), meta
+            meta = front_matter_meta(fields)
+            return _with_headline("\n\n".join(_blocks(tokens)), meta["meta_title"]), meta
+    return _with_headline("\n\n".join(_blocks(_parser(False).parse(body))), meta["meta_title"]), meta
+
+
+def _with_headline(text: str, title: str | None) -> str:
+    """The text with the front matter's title as its first line, unless it opens with it already: a post's
+    headline often states its main event ("We open-sourced X"), and only the text's sentences are read."""
+    t = re.sub(r"\s+", " ", title or "").strip()
+    if not t or re.sub(r"\s+", " ", text[: len(t) + 40]).strip().casefold().startswith(t.casefold()):
+        return text
+    return f"{t}\n\n{text}" if text else t

@@ -79,6 +79,7 @@ def document_stages(
 
     docs = run("publication dates", dates.publication_dates, docs)
     docs, sentences = run("sentences", text.segment, docs)
+    docs = run("publishers", entities.publishers, docs)
     spans = run("dates in sentences", dates.extract_dates, sentences, docs)
     ents = run("entities", entities.extract_entities, sentences)
     mentions = run("event mentions", events.extract_mentions, sentences, docs, spans, ents,

@@ -49,6 +49,8 @@ def features() -> dict[str, pl.Expr]:
         "actor_from_model": pl.col("actor_src").fill_null("") == "model",
         "actor_from_ref": pl.col("actor_src").fill_null("") == "ref",
         "actor_is_model": pl.col("actor_src").fill_null("") == "self",
+        # the page's own publisher speaking ("we released"), known from where the page is published
+        "actor_is_publisher": pl.col("actor_src").fill_null("") == "publisher",
         # how far the actor named in the sentence stands from the trigger (1 when it came from elsewhere)
         "actor_gap": pl.col("a_gap").fill_null(150).clip(0, 150) / 150,
         "model_gap": (pl.col("m_start") - pl.col("cue_start")).abs().fill_null(100).clip(0, 100) / 100,
@@ -254,6 +256,7 @@ def _candidates_of(paths: list[Path]) -> pl.DataFrame:
     docs = corpus.read_corpus([str(p) for p in paths], progress=False)
     docs = dates.publication_dates(docs)
     docs, sentences = text.segment(docs)
+    docs = entities.publishers(docs)
     spans = dates.extract_dates(sentences, docs)
     ents = entities.extract_entities(sentences)
     return events.candidate_table(sentences, docs, spans, ents)

@@ -422,7 +422,8 @@ def describe(ln: pl.DataFrame, bl: pl.DataFrame) -> pl.DataFrame:
 def segment(docs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Documents in, (documents with title/source/lang/n_chars/n_sentences, sentences) out.
 
-    Metadata given with the corpus (meta_title, meta_source) wins over what the text suggests.
+    Metadata given with the corpus (meta_title, meta_source) wins over what the text suggests; the
+    address metadata gives (meta_url) is kept as `url`.
     """
     ln = lines(docs)
     bl = blocks(ln).collect()
@@ -430,7 +431,7 @@ def segment(docs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     desc = describe(ln, bl)
     counts = sentences.group_by("doc_id").agg(n_sentences=pl.len(), n_cut=pl.col("cut").sum())
     sentences = sentences.drop("cut")
-    for col in ("meta_title", "meta_source"):
+    for col in ("meta_title", "meta_source", "meta_url"):
         if col not in docs.columns:
             docs = docs.with_columns(pl.lit(None, pl.String).alias(col))
     docs = (
@@ -440,6 +441,7 @@ def segment(docs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         .with_columns(
             title=pl.coalesce(_clean_meta("meta_title"), "title"),
             source=pl.coalesce(_clean_meta("meta_source"), "source"),
+            url=_clean_meta("meta_url"),
             n_chars=pl.col("text").str.len_chars().cast(pl.Int64),
             n_sentences=pl.col("n_sentences").fill_null(0).cast(pl.Int64),
         )

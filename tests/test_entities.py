@@ -79,3 +79,45 @@ def test_work_per_sentence_is_bounded():
     many = " ".join(f"Qwen{i}-7B" for i in range(500))
     e = _ents(many)
     assert e.height == entities.MAX_PER_SENTENCE
+
+
+def test_a_documents_publisher_is_read_from_its_address_or_its_named_source():
+    docs = pl.DataFrame({
+        "doc_id": ["blog", "sub", "hub_page", "hub_blog", "site_name", "author", "none"],
+        "url": ["https://milvus.io/blog/x.md", "http://WWW.Research.Google/blog/y",
+                "huggingface.co/Qwen/Qwen3", "https://huggingface.co/blog/smollm", None,
+                "https://example.org/news/1", None],
+        "source": [None, None, None, None, "OpenAI", "Jane Doe", None],
+    })
+    got = dict(entities.publishers(docs).select("doc_id", "publisher").iter_rows())
+    # a sub-domain belongs to its domain; a path prefix narrows a shared host (the Hub's model pages are
+    # their owners', its blog is Hugging Face's); a site name that is an organisation's names it
+    assert got == {"blog": "Zilliz", "sub": "Google", "hub_page": None, "hub_blog": "Hugging Face",
+                   "site_name": "OpenAI", "author": None, "none": None}
+
+
+def test_every_publishing_domain_names_an_organisation_of_the_knowledge_base():
+    names = set(kb.organisations()["name"])
+    assert set(kb.domains()["organisation"]) <= names
+    assert kb.domains().height >= 100 and kb.domains()["host"].str.contains(r"^[a-z0-9.-]+$").all()
+
+
+@pytest.mark.parametrize("sentence", ["We use jina-embeddings-v2-base-en here.", "نستخدم lumen-embed-v2 هنا.",
+                                      "Try Nova-v1.5 today."])
+def test_a_name_with_a_version_of_its_own_is_a_model(sentence):
+    e = _ents(sentence)
+    assert e.filter(pl.col("kind") == "model").height == 1
+
+
+def test_a_tables_url_column_gives_each_record_its_publisher(tmp_path):
+    import json
+
+    from analysis import pipeline
+
+    rows = [{"id": "a", "url": "https://ai.meta.com/blog/x", "text": "Today we released a model."},
+            {"id": "b", "link": "https://example.org/n", "text": "A paper on models."}]
+    (tmp_path / "r.jsonl").write_text("\n".join(json.dumps(r) for r in rows[:1]), encoding="utf-8")
+    (tmp_path / "s.jsonl").write_text("\n".join(json.dumps(r) for r in rows[1:]), encoding="utf-8")
+    d = pipeline.build_tables([tmp_path], progress=False)["documents"].sort("doc_id")
+    assert d.select("doc_id", "url", "publisher").rows() == [
+        ("a", "https://ai.meta.com/blog/x", "Meta"), ("b", "https://example.org/n", None)]

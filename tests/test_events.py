@@ -278,3 +278,38 @@ def test_modality_and_polarity_in_both_languages(sentence, status):
     c = events.candidate_table(sents, docs, None)
     row = c.filter(pl.col("model") == "Grok-5")
     assert row.height >= 1 and status in row["status"].to_list()
+
+
+def _candidates_of(folder: Path) -> pl.DataFrame:
+    from analysis import corpus, entities
+
+    docs = dates.publication_dates(corpus.read_corpus([folder], progress=False))
+    docs, sents = text.segment(docs)
+    docs = entities.publishers(docs)
+    spans = dates.extract_dates(sents, docs)
+    return events.candidate_table(sents, docs, spans, entities.extract_entities(sents))
+
+
+@pytest.mark.parametrize(("url", "body", "publisher"), [
+    ("https://mistral.ai/news/kestrel", "Today we released Kestrel-8B under the Apache 2.0 licence.",
+     "Mistral AI"),
+    ("https://qwenlm.github.io/blog/tern", "أطلقنا اليوم نموذجنا الجديد Tern-2 بأوزان مفتوحة.", "Alibaba"),
+    ("https://www.tii.ae/news/x", "قمنا بإطلاق Kestrel-8B بترخيص Apache 2.0.", "TII"),
+])
+def test_the_first_person_on_a_publishers_own_page_is_the_publisher(tmp_path, url, body, publisher):
+    (tmp_path / "own.md").write_text(f"---\ntitle: News\nurl: {url}\n---\n{body}\n", encoding="utf-8")
+    # (another title: the same text twice would be a duplicate)
+    (tmp_path / "anon.md").write_text(f"---\ntitle: Notes\n---\n{body}\n", encoding="utf-8")
+    c = _candidates_of(tmp_path).filter(pl.col("role") == "release")
+    own, anon = c.filter(pl.col("doc_id") == "own"), c.filter(pl.col("doc_id") == "anon")
+    assert own.height and (own["actor"] == publisher).all() and (own["actor_src"] == "publisher").all()
+    # nobody is known to speak on a page of no known publisher: "we" names nobody
+    assert publisher not in anon["actor"].to_list()
+
+
+def test_an_organisation_named_at_the_trigger_outranks_the_first_person(tmp_path):
+    (tmp_path / "own.md").write_text(
+        "---\ntitle: News\nurl: https://mistral.ai/news/x\n---\n"
+        "As we noted last week, Meta released Llama 4 with open weights.\n", encoding="utf-8")
+    c = _candidates_of(tmp_path).filter(pl.col("role") == "release")
+    assert c.height and (c["actor"] == "Meta").all()

@@ -64,7 +64,9 @@ time.sleep(retry_delay)  # Moonshot delayed the release of Kimi K3
 def test_front_matter_is_metadata_not_text():
     body, meta = markdown_to_text(POST)
     assert meta == {"meta_title": "Kimi K2: open weights, at last", "meta_published": "2025-07-11",
-                    "meta_source": "Jane Doe, John Roe"}
+                    "meta_source": "Jane Doe, John Roe", "meta_url": None}
+    # the headline opens the text, so its sentence is read like a news headline
+    assert body.startswith("Kimi K2: open weights, at last\n\n")
     for gone in ("title:", "cover", "assets.example.com", "meta_keywords", "kimi, open weights", "---"):
         assert gone not in body
 
@@ -82,7 +84,7 @@ def test_code_images_link_targets_comments_and_tags_are_not_text():
 def test_blocks_are_separate_paragraphs():
     body, _ = markdown_to_text(POST)
     blocks = body.split("\n\n")
-    assert blocks[0] == "Moonshot opens Kimi K2"
+    assert blocks[:2] == ["Kimi K2: open weights, at last", "Moonshot opens Kimi K2"]
     assert "First item of the list" in blocks and "Second item, with a link" in blocks
     assert "Model\tLicence" in blocks and "Kimi K2\tmodified MIT" in blocks
     assert all(b.strip() == b and b for b in blocks)
@@ -91,7 +93,9 @@ def test_blocks_are_separate_paragraphs():
 def test_toml_front_matter_and_a_lone_rule_at_the_top():
     body, meta = markdown_to_text('+++\ntitle = "Mistral opens Small 3"\ndate = 2025-01-30\n+++\nIt is out.')
     assert meta["meta_title"] == "Mistral opens Small 3" and meta["meta_published"] == "2025-01-30"
-    assert body == "It is out."
+    assert body == "Mistral opens Small 3\n\nIt is out."
+    # a title the text opens with already is not said twice
+    assert markdown_to_text('+++\ntitle = "It is out"\n+++\nIt is out.')[0] == "It is out."
     # `---` that opens no mapping is Markdown (a rule), and the text after it is kept.
     body, meta = markdown_to_text("---\nMeta released Llama 4. It is open.\n\nMore text here.")
     assert meta["meta_title"] is None and "Meta released Llama 4." in body and "More text here." in body
@@ -239,3 +243,15 @@ def test_code_left_out_leaves_no_space_before_punctuation():
     assert body == "Files like and, then more. The format is."
     html, _ = html_to_text("<p>Files like <code>CLAUDE.md</code> and <code>AGENTS.md</code>, then.</p>")
     assert html == "Files like and, then."
+
+
+def test_the_pages_address_is_kept_from_its_head_or_front_matter():
+    _, meta = html_to_text('<html><head><link rel="canonical" href="https://mistral.ai/news/x">'
+                           '<meta property="og:url" content="https://other.example/y"></head>'
+                           '<body><article><p>Text.</p></article></body></html>')
+    assert meta["meta_url"] == "https://mistral.ai/news/x"
+    _, meta = html_to_text('<html><head><meta property="og:url" content="https://qwenlm.github.io/blog/q">'
+                           '</head><body><p>Text.</p></body></html>')
+    assert meta["meta_url"] == "https://qwenlm.github.io/blog/q"
+    _, meta = markdown_to_text("---\ntitle: T\norigin: https://milvus.io/blog/a.md\n---\nText.\n")
+    assert meta["meta_url"] == "https://milvus.io/blog/a.md"
