@@ -84,8 +84,9 @@ def _variants(alias: str) -> list[str]:
 def _lexicon(data_dir: str) -> Lexicon:
     del data_dir  # the cache key: a user who points OPENNESS_DATA elsewhere gets that folder's tables
     cols = ["cue", "role", "event_type", "openness"]
-    cues = pl.concat([resources.read_vocab("vocab", "cues.csv").select(cols),
-                      trigger_rows().select(cols)])
+    cues = pl.concat([resources.read_vocab("vocab", "cues.csv").select(cols).with_columns(
+                          needs=pl.lit(None, pl.String)),
+                      trigger_rows().select(*cols, "needs")])
     etypes = resources.read_vocab("vocab", "event_types.csv").with_columns(
         takes_model=pl.col("takes_model").str.strip_chars() == "yes",
         keep_person=pl.col("keep_person").str.strip_chars() == "yes",
@@ -102,6 +103,7 @@ def _lexicon(data_dir: str) -> Lexicon:
                 "event_type": r["event_type"] or None,
                 "openness": r["openness"] or None,
                 "person": False,
+                "needs": r["needs"],
             }
         )
     info = (
@@ -115,6 +117,7 @@ def _lexicon(data_dir: str) -> Lexicon:
                 "person": pl.Boolean,
                 "event_type": pl.String,
                 "openness": pl.String,
+                "needs": pl.String,
             },
         )
         .with_columns(pattern=text.normalize_expr(pl.col("alias").str.strip_chars()))
@@ -162,6 +165,12 @@ def find_matches(sentences: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     before = pl.col("text_norm").str.slice(lo, pl.col("start") - lo)
     after = pl.col("text_norm").str.slice(pl.col("end"), 1)
     m = m.filter(before.str.contains(_LEFT_OK) & ((pl.col("group") == "cue") | ~after.str.contains(_ALNUM)))
+    # a trigger row may need its sentence to speak of something ("requires" is a licence's restriction
+    # only in a sentence about a licence, terms or a policy: the `needs` column of triggers.csv)
+    needs = lex.info.drop_nulls("needs").select("pattern", "needs").unique("pattern", keep="first")
+    if needs.height:
+        m = m.join(needs, on="pattern", how="left").filter(
+            pl.col("needs").is_null() | pl.col("text_norm").str.contains(pl.col("needs"))).drop("needs")
     # containment: sorted by start then longest first, a match whose end does not pass the furthest
     # end seen before it in its sentence and group lies inside an earlier match
     m = m.sort([*_KEY, "group", "start", "end"], descending=[False, False, False, False, True])
@@ -383,8 +392,12 @@ def _resolve(
         .join(refs.filter(pl.col("ref") == "model_ref"), on=_KEY)
         .filter(_gap("r_start", "r_end", "cue_start", "cue_end") <= WINDOW_MODEL)
         .select("row")
-        .unique()
     )
+    # a licence's terms are those of the model the article named last ("The licence requires ...")
+    by_licence = cand.filter(
+        pl.col("model").is_null() & (pl.col("cue_type") == "licence_restriction")
+    ).select("row", licence_ref=pl.lit(True))
+    model_ref = pl.concat([model_ref, by_licence.select("row")]).unique()
     models_seen = ents.filter(pl.col("kind") == "model").select(
         "doc_id", sentence_idx_e="sentence_idx", start_e="start", e_model="canonical", e_owner="owner"
     )
@@ -399,9 +412,11 @@ def _resolve(
         .pipe(_first, ["row"], ["sentence_idx_e", "start_e"], ["sentence_idx_e", "start_e"])
         .select("row", "e_model", "e_owner")
     )
-    cand = cand.join(found, on="row", how="left").with_columns(
+    cand = cand.join(found, on="row", how="left").join(by_licence, on="row", how="left").with_columns(
         model=pl.coalesce("model", "e_model"),
-        model_src=pl.when(pl.col("e_model").is_not_null()).then(pl.lit("ref")),
+        # (a licence's model is told apart: the scorer weighs "the model" references on their own)
+        model_src=pl.when(pl.col("e_model").is_not_null())
+        .then(pl.when(pl.col("licence_ref").fill_null(False)).then(pl.lit("licence")).otherwise(pl.lit("ref"))),
         actor_src=pl.when(pl.col("actor").is_null() & pl.col("e_owner").is_not_null())
         .then(pl.lit("ref"))
         .otherwise("actor_src"),
@@ -798,6 +813,14 @@ def _context_features(c: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.D
                       & (pl.col("kb_openness") == "closed"))
         .with_columns(event_type=pl.when("kb_overrules").then(pl.lit("closed_release")).otherwise("event_type"),
                       openness=pl.when("kb_overrules").then(pl.lit("closed")).otherwise("openness"))
+        # and the other way: a launch the article never qualifies, of a model the knowledge base lists as
+        # open ("published its reasoning model DeepSeek-R1"), is an open one
+        .with_columns(kb_opens=pl.col("unsaid").fill_null(False)
+                      & pl.col("kb_openness").is_in(["open_weights", "open_source", "restricted"])
+                      .fill_null(False))
+        .with_columns(event_type=pl.when("kb_opens").then(pl.when("future").then(pl.lit("open_plan"))
+                                                         .otherwise(pl.lit("open_release"))).otherwise("event_type"),
+                      openness=pl.when("kb_opens").then("kb_openness").otherwise("openness"))
         .pipe(_first, [*_KEY, "actor", "model", "event_type"], ["srank", "cue_start"], ["srank"])
         .with_columns(repeats=pl.len().over("doc_id", "actor", "model", "event_type"))
     )

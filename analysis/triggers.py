@@ -28,11 +28,14 @@ def expand_stem(stem: str, prefixes: str | None) -> list[str]:
 def trigger_rows() -> pl.DataFrame:
     """The stem table expanded: one row per form, with the role, event type and openness of its stem."""
     t = resources.read_vocab("vocab", "triggers.csv")
+    if "needs" not in t.columns:
+        t = t.with_columns(needs=pl.lit(None, pl.String))
     rows = [
         {"cue": form, "role": r["role"], "event_type": r["event_type"], "openness": r["openness"],
-         "lang": r["lang"], "stem": r["stem"]}
+         "lang": r["lang"], "stem": r["stem"], "needs": (r["needs"] or "").strip() or None}
         for r in t.iter_rows(named=True)
         for form in expand_stem(r["stem"], r["prefixes"])
     ]
     return pl.DataFrame(rows, schema={"cue": pl.String, "role": pl.String, "event_type": pl.String,
-                                      "openness": pl.String, "lang": pl.String, "stem": pl.String})
+                                      "openness": pl.String, "lang": pl.String, "stem": pl.String,
+                                      "needs": pl.String})
