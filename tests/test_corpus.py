@@ -154,7 +154,8 @@ def test_markdown_files_are_read_as_markdown(tmp_path):
     (tmp_path / "post.md").write_text("---\ntitle: Qwen 3 is out\ndate: 2025-04-29\n---\n# Heading\n\n"
                                       "Alibaba released Qwen 3. ```code()```\n", encoding="utf-8")
     row = read(tmp_path).row(0, named=True)
-    assert row["text"] == "Heading\n\nAlibaba released Qwen 3."
+    # the front matter's title opens the text (a headline, read like a news headline)
+    assert row["text"] == "Qwen 3 is out\n\nHeading\n\nAlibaba released Qwen 3."
     assert (row["meta_title"], row["meta_published"]) == ("Qwen 3 is out", "2025-04-29")
 
 
