@@ -597,11 +597,8 @@ def publishers(docs: pl.DataFrame) -> pl.DataFrame:
         .unique("doc_id", keep="first", maintain_order=True)
         .select("doc_id", by_url="organisation")
     )
-    orgs = kb.organisations().filter(pl.col("kind") == "org")
-    names = {a.strip().lower(): r["name"] for r in orgs.iter_rows(named=True)
-             for a in [r["name"], *(r["aliases"] or "").split(";")] if a.strip()}
-    by_src = base.select("doc_id", by_src=pl.col("src").replace_strict(names, default=None,
-                                                                        return_dtype=pl.String))
+    by_src = base.select("doc_id", by_src=pl.col("src").replace_strict(kb._org_names(orgs_only=True),
+                                                                        default=None, return_dtype=pl.String))
     return docs.drop("publisher", strict=False).join(
         by_src.join(by_url, on="doc_id", how="left")
         .select("doc_id", publisher=pl.coalesce("by_url", "by_src")),

@@ -76,10 +76,13 @@ def families() -> pl.DataFrame:
     return f.with_columns(aliases=_split("aliases"), arabic=_split("arabic"))
 
 
-def _org_names() -> dict[str, str]:
-    """Every Latin spelling of an organisation, lower-cased, to its canonical name."""
+@cache
+def _org_names(orgs_only: bool = False) -> dict[str, str]:
+    """Every Latin spelling of an organisation (and, unless `orgs_only`, of a person: to the organisation
+    they act for), lower-cased, to its canonical name."""
     out: dict[str, str] = {}
-    for r in organisations().iter_rows(named=True):
+    rows = organisations().filter(pl.col("kind") == "org") if orgs_only else organisations()
+    for r in rows.iter_rows(named=True):
         for a in [r["name"], *(r.get("aliases") or "").split(";")]:
             if a.strip():
                 out.setdefault(a.strip().lower(), r["org"] or r["name"])
