@@ -412,6 +412,9 @@ _CTX_EN = [
     r"(?:called\s+|named\s+|dubbed\s+)?([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)",
     # a name with a version of its own: "jina-embeddings-v2-base-en", "Nova-v1.5"
     r"(?:^|[^\w./-])([A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*-v\d+(?:\.\d+)*(?:-[A-Za-z0-9]+)*)\b(?:[^./-]|$)",
+    # what weights belong to: "released the weights of Tern-2", "the checkpoints for Nova"
+    r"\b(?:weights|checkpoints?)\s+(?:of|for)\s+(?:its\s+|their\s+|the\s+)?(?:new\s+)?(?:model\s+)?"
+    r"([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)",
 ]
 _CTX_AR = [
     # "نموذجها الجديد Zed-2": a Latin name after the word for model and up to two of its adjectives
@@ -420,6 +423,8 @@ _CTX_AR = [
     r"(?:^|\s)([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)\s+(?:\p{Arabic}+\s+){0,4}?(?:مفتوح|مفتوحه|مفتوحة)\s+(?:ال)?مصدر",
     # a Latin name with a version of its own, as in English
     r"(?:^|[^\w./-])([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*-v\d+(?:\.\d+)*(?:-[a-z0-9]+)*)\b(?:[^./-]|$)",
+    # what weights belong to: "نشرت أوزان Tern-2"
+    r"(?:^|\s)[وفبل]?(?:ال)?اوزان\s+([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)",
 ]
 _NEEDS = {
     _CTX_EN[0]: r"(?i)model|llm",
@@ -431,6 +436,8 @@ _NEEDS = {
     _CTX_AR[1]: r"مصدر",
     _CTX_EN[5]: r"-[vV]\d",
     _CTX_AR[2]: r"-v\d",
+    _CTX_EN[6]: r"weights|checkpoint",
+    _CTX_AR[3]: r"اوزان",
 }
 _ORG_EN = r"\b(?:company|startup|start-up|lab|firm|developer)\s+([A-Z][A-Za-z0-9]+)"
 _ORG_AR = r"(?:^|\s)[وفبل]?(?:ال)?شرك[هة]\s+([a-z][a-z0-9]+)"

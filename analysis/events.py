@@ -37,6 +37,7 @@ WINDOW_MODEL = 100  # characters between a cue and a model it can be about (the 
 WINDOW_ACTOR = 150  # characters between a cue and an actor it can be about
 WINDOW_OPENNESS = 80  # characters between a cue (or its model) and the words that say open or closed
 MODIFIER_REACH = 45  # how far forward a plan, negation or rumour word reaches, short of a clause break
+DATE_AHEAD = 2  # sentences after an undated event in which its date may be told
 LOOKBACK = 3  # sentences back in which "the company" or "the model" is looked up
 OPENNESS_CUE_PENALTY = 25  # a model prefers a release verb to an adjective like "open-source" next to it
 AFTER_PENALTY = 60  # for events told of their subject (competition), an actor after the cue is the rival
@@ -708,10 +709,10 @@ def _settle(c: pl.DataFrame, lex: Lexicon, art: pl.DataFrame | None = None) -> p
     return _first(c, [*_KEY, "actor", "model", "event_type"], ["confidence", "srank", "cue_start"])
 
 
-def _date(
-    c: pl.DataFrame, spans: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, documents: pl.DataFrame
-) -> pl.DataFrame:
-    """The nearest date expression of a kind the event takes; the publication date only for 'now'."""
+def _nearest_date(rows: pl.DataFrame, spans: pl.DataFrame, m: pl.DataFrame, lex: Lexicon,
+                  by: tuple[str, ...] = ("mkey",)) -> pl.DataFrame:
+    """For each row (`by`, doc_id, sentence_idx, event_type, cue_start, cue_end), the date expression of
+    its sentence nearest the cue, of a kind its event takes (s_date, s_prec, s_basis)."""
     kinds = (
         lex.event_types.select("event_type", "date_kinds")
         .explode("date_kinds")
@@ -719,17 +720,10 @@ def _date(
         .explode("date_kinds")
         .rename({"date_kinds": "kind"})
     )
-    sp = spans.select(
-        *_KEY,
-        s_start="start",
-        s_end="end",
-        s_date="date",
-        s_prec="date_precision",
-        s_basis="date_basis",
-        kind="kind",
-    )
+    sp = spans.select(*_KEY, s_start="start", s_end="end", s_date="date", s_prec="date_precision",
+                      s_basis="date_basis", kind="kind")
     best = (
-        c.select("mkey", *_KEY, "event_type", "cue_start", "cue_end")
+        rows.select(*by, *_KEY, "event_type", "cue_start", "cue_end")
         .join(kinds, on="event_type")
         .join(sp, on=[*_KEY, "kind"])
         .with_columns(gap=_gap("s_start", "s_end", "cue_start", "cue_end"))
@@ -737,8 +731,73 @@ def _date(
     # a contrast word between the date and the cue ("في عام 2019، في حين أن ... ظلت مغلقة") puts the date
     # in another clause: it dates that clause's event, not this one
     best = _drop_across(best, m, lex, "contrast", pl.min_horizontal("s_end", "cue_end"),
-                        pl.max_horizontal("s_start", "cue_start"), ["mkey", "s_start"])
-    best = _first(best, ["mkey"], ["tier", "gap", "s_start"]).select("mkey", "s_date", "s_prec", "s_basis")
+                        pl.max_horizontal("s_start", "cue_start"), [*by, "s_start"])
+    return _first(best, list(by), ["tier", "gap", "s_start"]).select(*by, "s_date", "s_prec", "s_basis")
+
+
+def _date_ahead(
+    c: pl.DataFrame, spans: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame
+) -> pl.DataFrame:
+    """Dates for events their own sentence leaves undated, from the next DATE_AHEAD sentences that go on
+    about the same event ("Microsoft has made Phi-4 downloadable. The company published the weights on
+    Wednesday."): a sentence with a cue of the same event type (or, for a release, of openness) and no
+    model but the event's own. The nearest such sentence, and in it the date nearest that cue."""
+    todo = c.filter(pl.col("s_date").is_null() & pl.col("status").is_in(["realized", "planned"]))
+    if todo.height == 0 or spans.height == 0:
+        return c.head(0).select("mkey", "s_date", "s_prec", "s_basis")
+    cues = (m.join(lex.info.filter(pl.col("kind").is_in(_TRIGGERS)), on="pattern")
+            .select(*_KEY, d_type="event_type", role="kind", d_start="start", d_end="end"))
+    ahead = (todo.select("mkey", "doc_id", "sentence_idx", "event_type", "model")
+             .with_columns(d_idx=pl.col("sentence_idx") + pl.int_ranges(1, DATE_AHEAD + 1))
+             .explode("d_idx"))
+    release = pl.col("event_type").is_in(["open_release", "closed_release"])
+    same = ((pl.col("d_type") == pl.col("event_type"))
+            | ((pl.col("role") == "release") & release)
+            | ((pl.col("role") == "openness") & (pl.col("event_type") == "open_release")))
+    hit = (ahead.join(cues.rename({"sentence_idx": "d_idx"}), on=["doc_id", "d_idx"]).filter(same))
+    # a sentence that names another model is about that model's event
+    named = ents.filter(pl.col("kind") == "model").select("doc_id", d_idx="sentence_idx", other="canonical")
+    other = (hit.select("mkey", "doc_id", "d_idx", "model").unique()
+             .join(named, on=["doc_id", "d_idx"])
+             .filter(pl.col("other").ne_missing(pl.col("model")))
+             .select("mkey", "d_idx").unique())
+    # and one that tells another event of the same model ("When Microsoft introduced Phi-4 in December,
+    # it was available only through its API") dates that event
+    told = c.select("doc_id", d_idx="sentence_idx", model="model", d_event="event_type").unique()
+    elsewhere = (hit.select("mkey", "doc_id", "d_idx", "model", "event_type").unique()
+                 .join(told, on=["doc_id", "d_idx", "model"], nulls_equal=True)
+                 .filter(pl.col("d_event") != pl.col("event_type"))
+                 .select("mkey", "d_idx").unique())
+    hit = hit.join(other, on=["mkey", "d_idx"], how="anti").join(elsewhere, on=["mkey", "d_idx"], how="anti")
+    rows = hit.select("mkey", "doc_id", sentence_idx="d_idx", event_type="event_type", cue_start="d_start",
+                      cue_end="d_end", ahead=pl.col("d_idx") - pl.col("sentence_idx"))
+    found = _nearest_date(rows, spans, m, lex, by=("mkey", "ahead"))
+    return (found.sort("mkey", "ahead").unique("mkey", keep="first", maintain_order=True)
+            .select("mkey", "s_date", "s_prec", "s_basis"))
+
+
+def _date(
+    c: pl.DataFrame, spans: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, documents: pl.DataFrame,
+    ents: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """The nearest date expression of a kind the event takes, in its sentence or, when that has none,
+    in the next sentences about the same event; the publication date only for 'now'."""
+    c = c.join(_nearest_date(c, spans, m, lex), on="mkey", how="left")
+    if ents is not None:
+        more = _date_ahead(c, spans, m, lex, ents)
+        c = (c.join(more, on="mkey", how="left", suffix="_ahead")
+             .with_columns(pl.coalesce(x, f"{x}_ahead") for x in ("s_date", "s_prec", "s_basis"))
+             .drop("s_date_ahead", "s_prec_ahead", "s_basis_ahead"))
+    # one event, one date: a mention its sentences leave undated (a headline) takes the date its other
+    # mentions in the article agree on
+    ev = ["doc_id", "actor", "model", "event_type", "status"]
+    told = (c.drop_nulls("s_date").group_by(ev)
+            .agg(pl.col("s_date", "s_prec", "s_basis").sort_by("sentence_idx").first(),
+                 n_dates=pl.col("s_date").n_unique())
+            .filter(pl.col("n_dates") == 1).drop("n_dates"))
+    c = (c.join(told, on=ev, how="left", nulls_equal=True, suffix="_event")
+         .with_columns(pl.coalesce(x, f"{x}_event") for x in ("s_date", "s_prec", "s_basis"))
+         .drop("s_date_event", "s_prec_event", "s_basis_event"))
     now = (
         m.join(lex.info.filter(pl.col("kind") == "now"), on="pattern")
         .select(*_KEY)
@@ -752,7 +811,7 @@ def _date(
             for x in ("published", "published_precision")
         ],
     )
-    c = c.join(best, on="mkey", how="left").join(now, on=_KEY, how="left").join(pub, on="doc_id", how="left")
+    c = c.join(now, on=_KEY, how="left").join(pub, on="doc_id", how="left")
     use_pub = (
         pl.col("s_date").is_null()
         & pl.col("s_basis").is_null()
@@ -880,7 +939,7 @@ def extract_mentions(
                 "kind": pl.String,
             }
         )
-    c = _date(c, spans, m, lex, documents)
+    c = _date(c, spans, m, lex, documents, ents)
     c = c.join(ev, on=_KEY, how="left").with_columns(
         confidence=pl.col("confidence").clip(0.0, 1.0).round(2),
         narratives=pl.lit([], pl.List(pl.String)),

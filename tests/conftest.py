@@ -128,11 +128,18 @@ def news_tables():
 
 
 @pytest.fixture(scope="session")
-def figure_evaluations(request, real_tables, news_tables, bundled_tables, article_tables):
+def post_tables():
+    from tests import figures
+
+    return figures.build(figures.POSTS)
+
+
+@pytest.fixture(scope="session")
+def figure_evaluations(request, real_tables, news_tables, bundled_tables, article_tables, post_tables):
     """Every set the README reports, scored; the run's summary prints them."""
     from tests import figures
 
-    evs = figures.evaluations(real_tables, news_tables, bundled_tables, article_tables)
+    evs = figures.evaluations(real_tables, news_tables, bundled_tables, article_tables, post_tables)
     request.config.stash[FIGURES_KEY] = figures.report(evs)
     return evs
 

@@ -36,6 +36,8 @@ def test_a_family_mention_stays_the_family_and_a_known_model_its_canonical_name(
     ("The startup unveiled its new model Nova-9 on Friday.", "Nova-9"),
     ("It also released Zeta1, a 7B model, under MIT.", "Zeta1"),
     ("أطلقت الشركة نموذجها الجديد Zed-2 أمس.", "zed-2"),
+    ("The lab released the weights of Tern-2 on Monday.", "Tern-2"),
+    ("نشرت الشركة أوزان Tern-2 على المنصة.", "tern-2"),
 ])
 def test_a_name_where_a_model_stands_is_a_model_even_unknown(sentence, name):
     e = _ents(sentence).filter(pl.col("kind") == "model")

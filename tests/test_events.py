@@ -318,3 +318,33 @@ def test_an_organisation_named_at_the_trigger_outranks_the_first_person(tmp_path
         "As we noted last week, Meta released Llama 4 with open weights.\n", encoding="utf-8")
     c = _candidates_of(tmp_path).filter(pl.col("role") == "release")
     assert c.height and (c["actor"] == "Meta").all()
+
+
+def test_an_event_takes_its_date_from_the_next_sentences_about_it():
+    """'X released the weights of M. The company published them on Wednesday.': M's release is dated,
+    its headline too; a sentence about another model, or another event of M, dates nothing of M's."""
+    s = ["Mistral AI open-sources Kestrel-8B",
+         "Mistral AI released the weights of Kestrel-8B.",
+         "The company published the weights on Hugging Face on Wednesday.",
+         "When Mistral AI introduced Kestrel-8B in December, it was available only through its API."]
+    o = ["Zhipu AI released the weights of Tern-2.",
+         "Meta released the weights of Llama 4 on Tuesday."]
+    sents = _sentences([("d", i, t) for i, t in enumerate(s)] + [("o", i, t) for i, t in enumerate(o)])
+    docs = pl.DataFrame({"doc_id": ["d", "o"], "published": ["2025-01-09"] * 2,
+                         "published_precision": ["day"] * 2})
+    spans = pl.DataFrame(
+        [
+            _span("d", 2, s[2], "on Wednesday", "2025-01-08", "day", "relative", "point"),
+            _span("d", 3, s[3], "in December", "2024-12", "month", "relative", "point"),
+            _span("o", 1, o[1], "on Tuesday", "2025-01-07", "day", "relative", "point"),
+        ],
+        schema=dates.SPAN_SCHEMA,
+    )
+    m = events.extract_mentions(sents, docs, spans, min_confidence=0.0)
+    got = {(r["doc_id"], r["sentence_idx"], r["model"], r["event_type"]): r["date"]
+           for r in m.iter_rows(named=True)}
+    assert got[("d", 1, "Kestrel-8B", "open_release")] == "2025-01-08"
+    assert got[("d", 0, "Kestrel-8B", "open_release")] == "2025-01-08"
+    assert got[("d", 3, "Kestrel-8B", "closed_release")] == "2024-12"
+    assert got[("o", 1, "Llama 4", "open_release")] == "2025-01-07"
+    assert got[("o", 0, "Tern-2", "open_release")] is None
