@@ -266,7 +266,8 @@ def _shape_tail() -> str:
         + (rf"|(?:{suffix})" if suffix else "")
         + ")"
     )
-    return rf"^(?:[ \-/]?{piece}(?:[^\p{{L}}\p{{N}}]|$))+"
+    # "." joins a point release to a name that ends in its major version ("deepseek-v3" + ".1")
+    return rf"^(?:(?:\.\d+[a-z]{{0,2}}|[ \-/]?{piece})(?:[^\p{{L}}\p{{N}}]|$))+"
 
 
 # --- finding --------------------------------------------------------------------------------------

@@ -86,8 +86,8 @@ def _lexicon(data_dir: str) -> Lexicon:
     del data_dir  # the cache key: a user who points OPENNESS_DATA elsewhere gets that folder's tables
     cols = ["cue", "role", "event_type", "openness"]
     cues = pl.concat([resources.read_vocab("vocab", "cues.csv").select(cols).with_columns(
-                          needs=pl.lit(None, pl.String)),
-                      trigger_rows().select(*cols, "needs")])
+                          needs=pl.lit(None, pl.String), we=pl.lit(False)),
+                      trigger_rows().select(*cols, "needs", "we")])
     etypes = resources.read_vocab("vocab", "event_types.csv").with_columns(
         takes_model=pl.col("takes_model").str.strip_chars() == "yes",
         keep_person=pl.col("keep_person").str.strip_chars() == "yes",
@@ -105,6 +105,7 @@ def _lexicon(data_dir: str) -> Lexicon:
                 "openness": r["openness"] or None,
                 "person": False,
                 "needs": r["needs"],
+                "we": r["we"],
             }
         )
     info = (
@@ -119,6 +120,7 @@ def _lexicon(data_dir: str) -> Lexicon:
                 "event_type": pl.String,
                 "openness": pl.String,
                 "needs": pl.String,
+                "we": pl.Boolean,
             },
         )
         .with_columns(pattern=text.normalize_expr(pl.col("alias").str.strip_chars()))
@@ -240,8 +242,9 @@ def _candidates(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFra
             role="kind",
             cue_type="event_type",
             cue_openness="openness",
+            cue_we="we",
         )
-        .sort([*_KEY, "cue_start", "cue_end", "role", "cue_type", "cue_openness"], nulls_last=True)
+        .sort([*_KEY, "cue_start", "cue_end", "role", "cue_type", "cue_openness", "cue_we"], nulls_last=True)
         .unique([*_KEY, "cue_start", "cue_end", "role", "cue_type"], keep="first", maintain_order=True)
         .join(
             lex.event_types.select("event_type", "takes_model"),
@@ -292,16 +295,17 @@ _SUFFIX_WE = r"^\S*\p{Arabic}نا(?:ه|ها|هم|هما)?(?:$|[^\p{L}])"
 
 def _first_person(cand: pl.DataFrame) -> pl.DataFrame:
     """Candidates whose trigger the writer speaks in the first person ("we open-sourced", "أطلقناه",
-    "قمنا بإطلاق"), with the characters between that word and the trigger (`s_gap`)."""
+    "قمنا بإطلاق", the imperfect's ن in "سننشر"), with the characters between that word and the
+    trigger (`s_gap`)."""
     pat = _first_person_re(str(resources.data_dir()))
     lead = pl.min_horizontal(pl.col("cue_start"), FIRST_PERSON_REACH)
     before = pl.col("text_norm").str.slice(pl.col("cue_start") - lead, lead)
     word = pl.col("text_norm").str.slice(pl.col("cue_start"), 40)
     return (
-        cand.select("row", "text_norm", "cue_start")
+        cand.select("row", "text_norm", "cue_start", "cue_we")
         .with_columns(upto=before.str.extract(pat, 1).str.len_chars(), lead=lead)
         .with_columns(
-            s_gap=pl.when(word.str.contains(_SUFFIX_WE)).then(0)
+            s_gap=pl.when(word.str.contains(_SUFFIX_WE) | pl.col("cue_we").fill_null(False)).then(0)
             .when(pl.col("upto").is_not_null()).then(pl.col("lead") - pl.col("upto"))
         )
         .drop_nulls("s_gap")

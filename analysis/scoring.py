@@ -176,6 +176,8 @@ def label(
     return pl.Series("label", out, dtype=pl.Int8)
 
 
+CV_REPEATS = 3  # shuffles of the cross-validation folds whose scores are averaged
+THRESHOLD_SMOOTH = 5  # steps of 0.01 either side over which the F-beta curve is averaged
 BETA = 1.0  # the threshold maximises F-beta (F1: precision and recall weigh alike)
 
 
@@ -191,7 +193,11 @@ def fit(
     sample_weight: list[float] | None = None,
 ) -> Scorer:
     """A logistic regression on the features, and the threshold that gives the best F-beta on
-    cross-validated scores (so the threshold is not chosen on the very scores it was fitted to)."""
+    cross-validated scores (so the threshold is not chosen on the very scores it was fitted to).
+
+    The F-beta curve of a few hundred candidates is flat and jagged near its top, so its single
+    highest point moves with every refit: the scores are averaged over CV_REPEATS shuffles of the
+    folds and the curve over THRESHOLD_SMOOTH steps either side before its top is taken."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -199,17 +205,22 @@ def fit(
     X, Y = x.to_numpy(), y.to_numpy()
     w = np.ones(len(Y)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
     est = LogisticRegression(C=c, max_iter=2000, random_state=random_state)
-    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=random_state)
-    p = cross_val_predict(est, X, Y, cv=folds, method="predict_proba", params={"sample_weight": w})[:, 1]
-    best, best_t = -1.0, 0.5
-    for t in np.round(np.arange(0.05, 0.95, 0.01), 2):
+    p = np.mean([
+        cross_val_predict(est, X, Y, method="predict_proba", params={"sample_weight": w},
+                          cv=StratifiedKFold(n_splits=5, shuffle=True, random_state=random_state + k))[:, 1]
+        for k in range(CV_REPEATS)
+    ], axis=0)
+    ts = np.round(np.arange(0.05, 0.95, 0.01), 2)
+    b2 = BETA * BETA
+    f = []
+    for t in ts:
         tp = float((w * ((p >= t) & (Y == 1))).sum())
         prec = tp / max(float((w * (p >= t)).sum()), 1e-9)
         rec = tp / max(float((w * (Y == 1)).sum()), 1e-9)
-        b2 = BETA * BETA
-        f1 = (1 + b2) * prec * rec / (b2 * prec + rec) if prec + rec else 0.0
-        if f1 > best + 1e-9:
-            best, best_t = f1, float(t)
+        f.append((1 + b2) * prec * rec / (b2 * prec + rec) if prec + rec else 0.0)
+    k = THRESHOLD_SMOOTH
+    smooth = [float(np.mean(f[max(0, i - k): i + k + 1])) for i in range(len(f))]
+    best_t = float(ts[int(np.argmax(smooth))])
     est.fit(X, Y, sample_weight=w)
     return Scorer(
         list(x.columns),
@@ -247,7 +258,11 @@ DEV_SOURCES = (
 REAL_DIR = "tests/fixtures/real"
 REAL_SPLIT = "tests/annotations/real_split.csv"
 REAL_DEV_GOLD = "tests/annotations/real_events.csv"  # only its dev split is read
-NEWS = ("tests/fixtures/news", "tests/annotations/news_events.csv")  # written dev news, gold per document
+# written dev material with gold per document: news articles, and blog posts (lab and vendor pages)
+PER_DOCUMENT = (
+    ("tests/fixtures/news", "*.txt", "tests/annotations/news_events.csv"),
+    ("tests/fixtures/posts", "post_*.md", "tests/annotations/posts_events.csv"),
+)
 
 
 def _candidates_of(paths: list[Path]) -> pl.DataFrame:
@@ -298,12 +313,14 @@ def training_set(root: Path) -> tuple[pl.DataFrame, pl.Series, dict]:
         frames.append(c)
         labels.append(label(c, empty_sent, g.with_columns(pl.col("model").replace("", None)), person_org))
         counts[REAL_DIR + " (dev split)"] = c.height
-    if (root / NEWS[1]).exists():
-        g = pl.read_csv(root / NEWS[1], infer_schema=False).with_columns(pl.col("model").replace("", None))
-        c = _candidates_of(sorted((root / NEWS[0]).glob("*.txt")))
+    for folder, pattern, gold in PER_DOCUMENT:
+        if not (root / gold).exists():
+            continue
+        g = pl.read_csv(root / gold, infer_schema=False).with_columns(pl.col("model").replace("", None))
+        c = _candidates_of(sorted((root / folder).glob(pattern)))
         frames.append(c)
         labels.append(label(c, empty_sent, g, person_org))
-        counts[NEWS[0]] = c.height
+        counts[folder] = c.height
     cands = pl.concat(frames, how="diagonal_relaxed")
     return feature_frame(cands), pl.concat(labels), counts
 

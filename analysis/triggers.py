@@ -32,10 +32,20 @@ def trigger_rows() -> pl.DataFrame:
         t = t.with_columns(needs=pl.lit(None, pl.String))
     rows = [
         {"cue": form, "role": r["role"], "event_type": r["event_type"], "openness": r["openness"],
-         "lang": r["lang"], "stem": r["stem"], "needs": (r["needs"] or "").strip() or None}
+         "lang": r["lang"], "stem": r["stem"], "needs": (r["needs"] or "").strip() or None,
+         "we": form in _we_forms(r["stem"], r["prefixes"], r["lang"])}
         for r in t.iter_rows(named=True)
         for form in expand_stem(r["stem"], r["prefixes"])
     ]
     return pl.DataFrame(rows, schema={"cue": pl.String, "role": pl.String, "event_type": pl.String,
                                       "openness": pl.String, "lang": pl.String, "stem": pl.String,
-                                      "needs": pl.String})
+                                      "needs": pl.String, "we": pl.Boolean})
+
+
+def _we_forms(stem: str, prefixes: str | None, lang: str | None) -> set[str]:
+    """The forms an Arabic imperfect's ن opens: the verb's first person plural ("ننشر", "سنتيح": we
+    publish, we will make available), unless another prefix makes the same form."""
+    pre = [p.strip() for p in (prefixes or "").split("|")]
+    if (lang or "").strip() != "ar" or "ن" not in pre:
+        return set()
+    return set(expand_stem(stem, "ن")) - set(expand_stem(stem, "|".join(p for p in pre if p != "ن")))

@@ -20,6 +20,9 @@ def _ents(*sentences: str) -> pl.DataFrame:
     ("Zhipu's GLM-4.5-Air is out.", "GLM-4.5-Air", "GLM", "Zhipu AI"),
     ("They tried Mistral-Small-3.1-24B locally.", "Mistral-Small-3.1-24B", "Mistral", "Mistral AI"),
     ("Anthropic launched Claude Opus 4.5 today.", "Claude Opus 4.5", "Claude", "Anthropic"),
+    # a point release after a known model's name: the whole name, the known model its family
+    ("DeepSeek published DeepSeek-V3.1 under MIT.", "DeepSeek-V3.1", "DeepSeek-V3", "DeepSeek"),
+    ("Alibaba shipped Qwen3.5-Coder.", "Qwen3.5-Coder", "Qwen", "Alibaba"),
 ])
 def test_a_family_with_a_version_keeps_its_full_name_and_its_family(sentence, canonical, family, owner):
     e = _ents(sentence).filter(pl.col("kind") == "model")
