@@ -71,6 +71,9 @@ def features() -> dict[str, pl.Expr]:
         & (pl.col("sentence_open_words").fill_null(0) > 0),
         "statement_by_person": (pl.col("event_type") == "statement")
         & pl.col("actor_person").fill_null(False),
+        # "we believe ..." on a lab's own page: the lab states its position
+        "statement_by_publisher": (pl.col("event_type") == "statement")
+        & (pl.col("actor_src").fill_null("") == "publisher"),
         "kb_open": pl.col("kb_openness")
         .is_in(["open_weights", "restricted", "open_source"])
         .fill_null(False),
@@ -178,7 +181,7 @@ def label(
 
 CV_REPEATS = 3  # shuffles of the cross-validation folds whose scores are averaged
 THRESHOLD_SMOOTH = 5  # steps of 0.01 either side over which the F-beta curve is averaged
-BETA = 1.0  # the threshold maximises F-beta (F1: precision and recall weigh alike)
+BETA = 1.25  # the threshold maximises F-beta, recall weighing a little more: on every dev set recall lags
 
 
 def source_weights(sizes: list[int]) -> list[float]:
