@@ -169,11 +169,18 @@ def find_matches(sentences: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     after = pl.col("text_norm").str.slice(pl.col("end"), 1)
     m = m.filter(before.str.contains(_LEFT_OK) & ((pl.col("group") == "cue") | ~after.str.contains(_ALNUM)))
     # a trigger row may need its sentence to speak of something ("requires" is a licence's restriction
-    # only in a sentence about a licence, terms or a policy: the `needs` column of triggers.csv)
+    # only in a sentence about a licence, terms or a policy: the `needs` column of triggers.csv); the
+    # sentence before counts too, as a list of terms follows the line that names the licence
     needs = lex.info.drop_nulls("needs").select("pattern", "needs").unique("pattern", keep="first")
     if needs.height:
-        m = m.join(needs, on="pattern", how="left").filter(
-            pl.col("needs").is_null() | pl.col("text_norm").str.contains(pl.col("needs"))).drop("needs")
+        m = m.join(needs, on="pattern", how="left")
+        asks = m.filter(pl.col("needs").is_not_null())
+        if asks.height:
+            prev = sentences.select("doc_id", pl.col("sentence_idx") + 1, prev_norm="text_norm")
+            ctx = pl.concat_str([pl.col("prev_norm").fill_null(""), pl.col("text_norm")], separator="\n")
+            asks = (asks.join(prev, on=_KEY, how="left").filter(ctx.str.contains(pl.col("needs")))
+                    .drop("prev_norm"))
+        m = pl.concat([m.filter(pl.col("needs").is_null()), asks]).drop("needs")
     # containment: sorted by start then longest first, a match whose end does not pass the furthest
     # end seen before it in its sentence and group lies inside an earlier match
     m = m.sort([*_KEY, "group", "start", "end"], descending=[False, False, False, False, True])
@@ -485,6 +492,17 @@ def _resolve(
             .otherwise("model"),
             actor=pl.coalesce("actor", "e_actor"),
         )
+    )
+    # a model whose maker neither the knowledge base nor the article names, on a page whose publisher is
+    # known, is the publisher's own ("Lumen-3-14B's licence does not allow ..." on the lab's blog)
+    if pubs is not None and pubs.height:
+        own = pl.col("actor").is_null() & pl.col("model").is_not_null() & pl.col("page_pub").is_not_null()
+        cand = (cand.join(pubs.select("doc_id", page_pub="publisher"), on="doc_id", how="left")
+                .with_columns(actor_src=pl.when(own).then(pl.lit("publisher")).otherwise("actor_src"),
+                              actor=pl.when(own).then("page_pub").otherwise("actor"))
+                .drop("page_pub"))
+    cand = (
+        cand
         # a product whose maker the article never names stands for itself ("Zed is open source")
         .with_columns(actor_src=pl.when(pl.col("actor").is_null() & pl.col("model").is_not_null())
                       .then(pl.lit("self")).otherwise("actor_src"),

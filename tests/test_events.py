@@ -352,3 +352,29 @@ def test_an_event_takes_its_date_from_the_next_sentences_about_it():
     assert got[("d", 3, "Kestrel-8B", "closed_release")] == "2024-12"
     assert got[("o", 1, "Llama 4", "open_release")] == "2025-01-07"
     assert got[("o", 0, "Tern-2", "open_release")] is None
+
+
+def test_a_model_no_one_is_said_to_own_is_the_publishers_on_its_page(tmp_path):
+    body = "Zorvex-9B is open source, and its weights are on Hugging Face.\n"
+    (tmp_path / "own.md").write_text(f"---\ntitle: News\nurl: https://mistral.ai/news/z\n---\n{body}",
+                                     encoding="utf-8")
+    (tmp_path / "anon.md").write_text(f"---\ntitle: Notes\n---\n{body}", encoding="utf-8")
+    c = _candidates_of(tmp_path).filter(pl.col("model") == "Zorvex-9B")
+    own, anon = c.filter(pl.col("doc_id") == "own"), c.filter(pl.col("doc_id") == "anon")
+    assert own.height and (own["actor"] == "Mistral AI").all() and (own["actor_src"] == "publisher").all()
+    # with no publisher known, the product stands for itself
+    assert anon.height and (anon["actor"] == "Zorvex-9B").all()
+
+
+@pytest.mark.parametrize(("before", "item"), [
+    ("ترخيص النموذج يتضمن شرطين:", "يُحظر استخدام مخرجات النموذج لتدريب نماذج أخرى."),
+    ("The model's licence has two terms:", "Services with more than 50 million users need our consent."),
+])
+def test_a_restriction_listed_under_its_licence_counts(before, item):
+    """A trigger that needs a licence in its sentence finds it in the line before, as in a list of terms."""
+    lex = events.lexicon()
+    restricts = set(lex.info.filter(pl.col("event_type") == "licence_restriction")["pattern"])
+    alone = events.find_matches(_sentences([("d", 0, item)]), lex)
+    listed = events.find_matches(_sentences([("d", 0, before), ("d", 1, item)]), lex)
+    assert not alone.filter(pl.col("pattern").is_in(list(restricts))).height
+    assert listed.filter((pl.col("sentence_idx") == 1) & pl.col("pattern").is_in(list(restricts))).height
