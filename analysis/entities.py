@@ -426,8 +426,6 @@ _CTX_AR = [
     r"(?:^|[^\w./-])([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*-v\d+(?:\.\d+)*(?:-[a-z0-9]+)*)\b(?:[^./-]|$)",
     # what weights belong to: "نشرت أوزان Tern-2"
     r"(?:^|\s)[وفبل]?(?:ال)?اوزان\s+([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)",
-    # a Latin name with a parameter count, as in English: "يبقى Sadeem-70B متاحا"
-    r"(?:^|[^\w./-])([a-z][a-z]*(?:[-.][a-z0-9]+)*-\d+(?:\.\d+)?[bm])\b",
 ]
 _NEEDS = {
     _CTX_EN[0]: r"(?i)model|llm",
@@ -441,7 +439,6 @@ _NEEDS = {
     _CTX_AR[2]: r"-v\d",
     _CTX_EN[6]: r"weights|checkpoint",
     _CTX_AR[3]: r"اوزان",
-    _CTX_AR[4]: r"\d[bm]\b",
 }
 _ORG_EN = r"\b(?:company|startup|start-up|lab|firm|developer)\s+([A-Z][A-Za-z0-9]+)"
 _ORG_AR = r"(?:^|\s)[وفبل]?(?:ال)?شرك[هة]\s+([a-z][a-z0-9]+)"
