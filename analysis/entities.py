@@ -301,8 +301,7 @@ def _find(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
     compound = before.str.contains(r"[\p{L}\p{N}][\-_]$")
     m = m.filter(before.str.contains(_LEFT_OK) & ends_ok & ~compound)
     m = m.sort([*_KEY, "start", "end"], descending=[False, False, False, True])
-    reach = pl.col("end").cum_max().shift(1).over(_KEY)
-    return m.filter(reach.is_null() | (pl.col("end") > reach)).select(*_KEY, "pattern", "start", "end")
+    return m.filter(text.passes_earlier("end", _KEY)).select(*_KEY, "pattern", "start", "end")
 
 
 def _chars(col: pl.Expr, byte: pl.Expr) -> pl.Expr:
@@ -550,7 +549,7 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
         hrank=pl.col("how").replace_strict({"kb": 0, "shape": 0, "translit": 1, "context": 2}, default=3)
     )
     e = e.sort([*_KEY, "hrank", "start", "end"], descending=[False, False, False, False, True])
-    e = e.with_columns(i=pl.int_range(pl.len()).over(_KEY)).filter(pl.col("i") < 4 * MAX_PER_SENTENCE)
+    e = e.with_columns(i=text.index_in_run(_KEY)).filter(pl.col("i") < 4 * MAX_PER_SENTENCE)
     # an entity overlapping one ranked before it gives way
     grp = pl.when(pl.col("kind") == "model").then(pl.lit("model")).otherwise(pl.lit("actor"))
     e = e.with_columns(grp=grp)
@@ -561,7 +560,7 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
         (pl.col("j") < pl.col("i")) & (pl.col("s2") < pl.col("end")) & (pl.col("start") < pl.col("e2"))
     )
     e = e.join(lost.select(*_KEY, "i").unique(), on=[*_KEY, "i"], how="anti")
-    e = e.sort([*_KEY, "start", "end"]).with_columns(n=pl.int_range(pl.len()).over(_KEY))
+    e = e.sort([*_KEY, "start", "end"]).with_columns(n=text.index_in_run(_KEY))
     return e.filter(pl.col("n") < MAX_PER_SENTENCE).select(cols)
 
 

@@ -174,9 +174,10 @@ def find_matches(sentences: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     # containment: sorted by start then longest first, a match whose end does not pass the furthest
     # end seen before it in its sentence and group lies inside an earlier match
     m = m.sort([*_KEY, "group", "start", "end"], descending=[False, False, False, False, True])
-    reach = pl.col("end").cum_max().shift(1).over([*_KEY, "group"])
-    m = m.filter(reach.is_null() | (pl.col("end") > reach))
-    m = m.filter(pl.col("start").rank("ordinal").over(_KEY) <= MAX_MATCHES_PER_SENTENCE)  # bounded work
+    m = m.filter(text.passes_earlier("end", [*_KEY, "group"]))
+    # bounded work; only a sentence with more matches than that has any to leave out
+    if m.select((text.index_in_run(_KEY) >= MAX_MATCHES_PER_SENTENCE).any()).item():
+        m = m.filter(pl.col("start").rank("ordinal").over(_KEY) <= MAX_MATCHES_PER_SENTENCE)
     return m.select(*_KEY, "pattern", "start", "end", "text_norm")
 
 
