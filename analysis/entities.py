@@ -423,7 +423,7 @@ _CTX_AR = [
 _NEEDS = {
     _CTX_EN[0]: r"(?i)model|llm",
     _CTX_EN[1]: r", an? ",
-    _CTX_EN[2]: r"\d[BM]\b",
+    _CTX_EN[2]: r"\d[BM]",  # no \b here: a Unicode word boundary costs a slow regex pass over every sentence
     _CTX_AR[0]: r"نموذج|نماذج",
     _CTX_EN[3]: r"(?i)open[- ]?(?:source|weight)",
     _CTX_EN[4]: r"(?i)open[- ]?(?:source|weight)",
@@ -433,6 +433,8 @@ _NEEDS = {
 }
 _ORG_EN = r"\b(?:company|startup|start-up|lab|firm|developer)\s+([A-Z][A-Za-z0-9]+)"
 _ORG_AR = r"(?:^|\s)[وفبل]?(?:ال)?شرك[هة]\s+([a-z][a-z0-9]+)"
+_NEEDS[_ORG_EN] = r"company|startup|start-up|lab|firm|developer"
+_NEEDS[_ORG_AR] = r"شرك"
 
 
 def _context(s: pl.DataFrame, patterns: list[str], column: str, kind: str) -> pl.DataFrame:
