@@ -336,26 +336,36 @@ def _kb_and_shape(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
     # a product name after the family, written with a capital in running text ("Claude Cowork",
     # "Gemini CLI"); not in headings, where every word has one
     same = pl.col("text").str.len_chars() == pl.col("text_norm").str.len_chars()
-    words = pl.col("text").str.count_matches(r"\b\p{L}+")
-    caps = pl.col("text").str.count_matches(r"\b\p{Lu}\p{L}*")
     after = (
         pl.col("text")
         .str.slice(pl.col("end") + pl.col("tail").str.len_chars(), 24)
         .str.extract(r"^ ([A-Z][a-z]{2,}|[A-Z]{2,5})(?:[^\p{L}\p{N}]|$)", 1)
     )
-    title = (
-        pl.when(
-            (pl.col("kind") == "model")
-            & same
-            & (caps * 2 < words)
-            & ~after.is_in(list(_STOP_EN))
-            & pl.col("surface0").str.contains(r"^[A-Za-z]")
+    m = m.with_columns(surface0=_surface(), after=after)
+    may = (
+        (pl.col("kind") == "model")
+        & same
+        & ~pl.col("after").is_in(list(_STOP_EN))
+        & pl.col("surface0").str.contains(r"^[A-Za-z]")
+    )
+    # words and capitals are counted once per sentence, and only in those where a product name may follow
+    counts = (
+        m.filter(may)
+        .unique(_KEY, maintain_order=True)
+        .select(
+            *_KEY,
+            words=pl.col("text").str.count_matches(r"\b\p{L}+"),
+            caps=pl.col("text").str.count_matches(r"\b\p{Lu}\p{L}*"),
         )
-        .then(pl.lit(" ") + after)
+    )
+    m = m.join(counts, on=_KEY, how="left", maintain_order="left")
+    title = (
+        pl.when(may & (pl.col("caps") * 2 < pl.col("words")))
+        .then(pl.lit(" ") + pl.col("after"))
         .otherwise(pl.lit(""))
         .fill_null("")
     )
-    m = m.with_columns(surface0=_surface()).with_columns(tail=pl.col("tail") + title).drop("surface0")
+    m = m.with_columns(tail=pl.col("tail") + title).drop("surface0", "after", "words", "caps")
     # a family that only names a model with a version after it ("Nova", "Whisper") needs one
     m = m.filter(pl.col("needs").is_null() | (pl.col("tail") != ""))
     m = m.with_columns(end=pl.col("end") + pl.col("tail").str.len_chars().cast(pl.Int64))
