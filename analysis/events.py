@@ -886,12 +886,8 @@ def extract_mentions(
         confidence=pl.col("confidence").clip(0.0, 1.0).round(2),
         narratives=pl.lit([], pl.List(pl.String)),
     )
-    c = c.with_columns(
-        mention_id=pl.struct("doc_id", "sentence_idx", "actor", "model", "event_type").map_elements(
-            lambda r: _hash(r["doc_id"], r["sentence_idx"], r["actor"], r["model"], r["event_type"]),
-            return_dtype=pl.String,
-        )
-    )
+    key = c.select("doc_id", "sentence_idx", "actor", "model", "event_type")
+    c = c.with_columns(mention_id=pl.Series([_hash(*r) for r in key.iter_rows()], dtype=pl.String))
     return schema.conform(c, schema.MENTIONS, keep_extra=False).sort(
         "doc_id", "sentence_idx", "actor", "model", "event_type", nulls_last=True
     )
