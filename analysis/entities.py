@@ -373,9 +373,9 @@ def _kb_and_shape(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
     idx = _models_index(str(resources.data_dir()))
     shaped = m.filter(pl.col("tail") != "")
     if shaped.height:
-        full = shaped["surface"].map_elements(
-            lambda x: idx.get(_squash(x), (None,))[0], return_dtype=pl.String
-        )
+        # each spelling looked up once, however often the batch writes it
+        known = {x: idx.get(_squash(x), (None,))[0] for x in shaped["surface"].drop_nulls().unique()}
+        full = shaped["surface"].replace_strict(known, default=None, return_dtype=pl.String)
         written = pl.concat_str(
             pl.col("family"),
             pl.col("text_norm").str.slice(
