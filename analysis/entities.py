@@ -493,8 +493,10 @@ def _translit(s: pl.DataFrame) -> pl.DataFrame:
     stop = _stopwords_ar(str(resources.data_dir()))
     g = gazetteer()
     known = set(g["pattern"].to_list())
-    words = (
-        s.filter(pl.col("text_norm").str.contains(r"\p{Arabic}"))
+    words = (  # a sentence the batch repeats (boilerplate, wire copy) is read for its words once
+        s.select("text_norm")
+        .unique()
+        .filter(pl.col("text_norm").str.contains(r"\p{Arabic}"))
         .select(w=pl.col("text_norm").str.extract_all(r"\p{Arabic}{4,}"))
         .explode("w")
         .drop_nulls()
