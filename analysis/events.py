@@ -201,6 +201,23 @@ def _first(df: pl.DataFrame, by: list[str], order: list[str], descending: list[s
     skip = {*by, *order, *_ROW_IDS}
     rest = [c for c, t in df.schema.items() if c not in skip and not isinstance(t, nested)]
     cols = [*by, *order, *rest]
+    # only the rows that tie with their group's first on `by` and `order` can be picked: a sort on those
+    # few columns finds them, so the sort on every column (long texts among them) reads only those rows
+    head = [*by, *order]
+    df = df.sort(head, descending=[c in descending for c in head], nulls_last=True, maintain_order=True)
+    idx = pl.int_range(pl.len(), dtype=pl.Int64)
+    run = pl.struct(by).rle_id()
+    first = pl.when(run.ne_missing(run.shift(1))).then(idx).otherwise(None).forward_fill()
+    ties = []
+    for c in order:
+        v, v0 = pl.col(c), pl.col(c).gather(first)
+        same = v.eq_missing(v0)
+        ties.append(same | (v.is_nan() & v0.is_nan()) if df.schema[c].is_float() else same)
+    if ties:
+        df = df.filter(pl.all_horizontal(ties))
+    # where no group keeps two rows, they are the picks, already in the order the full sort gives them
+    if not df.select(run.eq_missing(run.shift(1)).any()).item():
+        return df
     return (df.sort(cols, descending=[c in descending for c in cols], nulls_last=True, maintain_order=True)
             .unique(subset=by, keep="first", maintain_order=True))
 
