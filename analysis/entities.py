@@ -302,8 +302,7 @@ def _find(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
     compound = before.str.contains(r"[\p{L}\p{N}][\-_]$")
     m = m.filter(before.str.contains(_LEFT_OK) & ends_ok & ~compound)
     m = m.sort([*_KEY, "start", "end"], descending=[False, False, False, True])
-    reach = pl.col("end").cum_max().shift(1).over(_KEY)
-    return m.filter(reach.is_null() | (pl.col("end") > reach)).select(*_KEY, "pattern", "start", "end")
+    return m.filter(text.passes_earlier("end", _KEY)).select(*_KEY, "pattern", "start", "end")
 
 
 def _chars(col: pl.Expr, byte: pl.Expr) -> pl.Expr:
@@ -338,26 +337,36 @@ def _kb_and_shape(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
     # a product name after the family, written with a capital in running text ("Claude Cowork",
     # "Gemini CLI"); not in headings, where every word has one
     same = pl.col("text").str.len_chars() == pl.col("text_norm").str.len_chars()
-    words = pl.col("text").str.count_matches(r"\b\p{L}+")
-    caps = pl.col("text").str.count_matches(r"\b\p{Lu}\p{L}*")
     after = (
         pl.col("text")
         .str.slice(pl.col("end") + pl.col("tail").str.len_chars(), 24)
         .str.extract(r"^ ([A-Z][a-z]{2,}|[A-Z]{2,5})(?:[^\p{L}\p{N}]|$)", 1)
     )
-    title = (
-        pl.when(
-            (pl.col("kind") == "model")
-            & same
-            & (caps * 2 < words)
-            & ~after.is_in(list(_STOP_EN))
-            & pl.col("surface0").str.contains(r"^[A-Za-z]")
+    m = m.with_columns(surface0=_surface(), after=after)
+    may = (
+        (pl.col("kind") == "model")
+        & same
+        & ~pl.col("after").is_in(list(_STOP_EN))
+        & pl.col("surface0").str.contains(r"^[A-Za-z]")
+    )
+    # words and capitals are counted once per sentence, and only in those where a product name may follow
+    counts = (
+        m.filter(may)
+        .unique(_KEY, maintain_order=True)
+        .select(
+            *_KEY,
+            words=pl.col("text").str.count_matches(r"\b\p{L}+"),
+            caps=pl.col("text").str.count_matches(r"\b\p{Lu}\p{L}*"),
         )
-        .then(pl.lit(" ") + after)
+    )
+    m = m.join(counts, on=_KEY, how="left", maintain_order="left")
+    title = (
+        pl.when(may & (pl.col("caps") * 2 < pl.col("words")))
+        .then(pl.lit(" ") + pl.col("after"))
         .otherwise(pl.lit(""))
         .fill_null("")
     )
-    m = m.with_columns(surface0=_surface()).with_columns(tail=pl.col("tail") + title).drop("surface0")
+    m = m.with_columns(tail=pl.col("tail") + title).drop("surface0", "after", "words", "caps")
     # a family that only names a model with a version after it ("Nova", "Whisper") needs one
     m = m.filter(pl.col("needs").is_null() | (pl.col("tail") != ""))
     m = m.with_columns(end=pl.col("end") + pl.col("tail").str.len_chars().cast(pl.Int64))
@@ -365,9 +374,9 @@ def _kb_and_shape(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
     idx = _models_index(str(resources.data_dir()))
     shaped = m.filter(pl.col("tail") != "")
     if shaped.height:
-        full = shaped["surface"].map_elements(
-            lambda x: idx.get(_squash(x), (None,))[0], return_dtype=pl.String
-        )
+        # each spelling looked up once, however often the batch writes it
+        known = {x: idx.get(_squash(x), (None,))[0] for x in shaped["surface"].drop_nulls().unique()}
+        full = shaped["surface"].replace_strict(known, default=None, return_dtype=pl.String)
         written = pl.concat_str(
             pl.col("family"),
             pl.col("text_norm").str.slice(
@@ -430,7 +439,7 @@ _CTX_AR = [
 _NEEDS = {
     _CTX_EN[0]: r"(?i)model|llm",
     _CTX_EN[1]: r", an? ",
-    _CTX_EN[2]: r"\d[BM]\b",
+    _CTX_EN[2]: r"\d[BM]",  # no \b here: a Unicode word boundary costs a slow regex pass over every sentence
     _CTX_AR[0]: r"نموذج|نماذج",
     _CTX_EN[3]: r"(?i)open[- ]?(?:source|weight)",
     _CTX_EN[4]: r"(?i)open[- ]?(?:source|weight)",
@@ -442,6 +451,8 @@ _NEEDS = {
 }
 _ORG_EN = r"\b(?:company|startup|start-up|lab|firm|developer)\s+([A-Z][A-Za-z0-9]+)"
 _ORG_AR = r"(?:^|\s)[وفبل]?(?:ال)?شرك[هة]\s+([a-z][a-z0-9]+)"
+_NEEDS[_ORG_EN] = r"company|startup|start-up|lab|firm|developer"
+_NEEDS[_ORG_AR] = r"شرك"
 
 
 def _context(s: pl.DataFrame, patterns: list[str], column: str, kind: str) -> pl.DataFrame:
@@ -490,8 +501,10 @@ def _translit(s: pl.DataFrame) -> pl.DataFrame:
     stop = _stopwords_ar(str(resources.data_dir()))
     g = gazetteer()
     known = set(g["pattern"].to_list())
-    words = (
-        s.filter(pl.col("text_norm").str.contains(r"\p{Arabic}"))
+    words = (  # a sentence the batch repeats (boilerplate, wire copy) is read for its words once
+        s.select("text_norm")
+        .unique()
+        .filter(pl.col("text_norm").str.contains(r"\p{Arabic}"))
         .select(w=pl.col("text_norm").str.extract_all(r"\p{Arabic}{4,}"))
         .explode("w")
         .drop_nulls()
@@ -558,7 +571,7 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
         hrank=pl.col("how").replace_strict({"kb": 0, "shape": 0, "translit": 1, "context": 2}, default=3)
     )
     e = e.sort([*_KEY, "hrank", "start", "end"], descending=[False, False, False, False, True])
-    e = e.with_columns(i=pl.int_range(pl.len()).over(_KEY)).filter(pl.col("i") < 4 * MAX_PER_SENTENCE)
+    e = e.with_columns(i=text.index_in_run(_KEY)).filter(pl.col("i") < 4 * MAX_PER_SENTENCE)
     # an entity overlapping one ranked before it gives way
     grp = pl.when(pl.col("kind") == "model").then(pl.lit("model")).otherwise(pl.lit("actor"))
     e = e.with_columns(grp=grp)
@@ -569,7 +582,7 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
         (pl.col("j") < pl.col("i")) & (pl.col("s2") < pl.col("end")) & (pl.col("start") < pl.col("e2"))
     )
     e = e.join(lost.select(*_KEY, "i").unique(), on=[*_KEY, "i"], how="anti")
-    e = e.sort([*_KEY, "start", "end"]).with_columns(n=pl.int_range(pl.len()).over(_KEY))
+    e = e.sort([*_KEY, "start", "end"]).with_columns(n=text.index_in_run(_KEY))
     return e.filter(pl.col("n") < MAX_PER_SENTENCE).select(cols)
 
 

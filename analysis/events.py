@@ -184,9 +184,10 @@ def find_matches(sentences: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     # containment: sorted by start then longest first, a match whose end does not pass the furthest
     # end seen before it in its sentence and group lies inside an earlier match
     m = m.sort([*_KEY, "group", "start", "end"], descending=[False, False, False, False, True])
-    reach = pl.col("end").cum_max().shift(1).over([*_KEY, "group"])
-    m = m.filter(reach.is_null() | (pl.col("end") > reach))
-    m = m.filter(pl.col("start").rank("ordinal").over(_KEY) <= MAX_MATCHES_PER_SENTENCE)  # bounded work
+    m = m.filter(text.passes_earlier("end", [*_KEY, "group"]))
+    # bounded work; only a sentence with more matches than that has any to leave out
+    if m.select((text.index_in_run(_KEY) >= MAX_MATCHES_PER_SENTENCE).any()).item():
+        m = m.filter(pl.col("start").rank("ordinal").over(_KEY) <= MAX_MATCHES_PER_SENTENCE)
     return m.select(*_KEY, "pattern", "start", "end", "text_norm")
 
 
@@ -210,6 +211,23 @@ def _first(df: pl.DataFrame, by: list[str], order: list[str], descending: list[s
     skip = {*by, *order, *_ROW_IDS}
     rest = [c for c, t in df.schema.items() if c not in skip and not isinstance(t, nested)]
     cols = [*by, *order, *rest]
+    # only the rows that tie with their group's first on `by` and `order` can be picked: a sort on those
+    # few columns finds them, so the sort on every column (long texts among them) reads only those rows
+    head = [*by, *order]
+    df = df.sort(head, descending=[c in descending for c in head], nulls_last=True, maintain_order=True)
+    idx = pl.int_range(pl.len(), dtype=pl.Int64)
+    run = pl.struct(by).rle_id()
+    first = pl.when(run.ne_missing(run.shift(1))).then(idx).otherwise(None).forward_fill()
+    ties = []
+    for c in order:
+        v, v0 = pl.col(c), pl.col(c).gather(first)
+        same = v.eq_missing(v0)
+        ties.append(same | (v.is_nan() & v0.is_nan()) if df.schema[c].is_float() else same)
+    if ties:
+        df = df.filter(pl.all_horizontal(ties))
+    # where no group keeps two rows, they are the picks, already in the order the full sort gives them
+    if not df.select(run.eq_missing(run.shift(1)).any()).item():
+        return df
     return (df.sort(cols, descending=[c in descending for c in cols], nulls_last=True, maintain_order=True)
             .unique(subset=by, keep="first", maintain_order=True))
 
@@ -966,12 +984,8 @@ def extract_mentions(
         confidence=pl.col("confidence").clip(0.0, 1.0).round(2),
         narratives=pl.lit([], pl.List(pl.String)),
     )
-    c = c.with_columns(
-        mention_id=pl.struct("doc_id", "sentence_idx", "actor", "model", "event_type").map_elements(
-            lambda r: _hash(r["doc_id"], r["sentence_idx"], r["actor"], r["model"], r["event_type"]),
-            return_dtype=pl.String,
-        )
-    )
+    key = c.select("doc_id", "sentence_idx", "actor", "model", "event_type")
+    c = c.with_columns(mention_id=pl.Series([_hash(*r) for r in key.iter_rows()], dtype=pl.String))
     return schema.conform(c, schema.MENTIONS, keep_extra=False).sort(
         "doc_id", "sentence_idx", "actor", "model", "event_type", nulls_last=True
     )

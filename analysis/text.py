@@ -460,6 +460,30 @@ def _clean_meta(col: str) -> pl.Expr:
     return pl.col(col).str.strip_chars().replace("", None)
 
 
+def _run_id(keys: list[str]) -> pl.Expr:
+    return pl.struct(keys).rle_id().cast(pl.Int64)
+
+
+def index_in_run(keys: list[str]) -> pl.Expr:
+    """Row number within each run of equal `keys` (rows sorted by them): `int_range(len).over(keys)`
+    without a window, whose grouping costs far more than the count on frames of many small groups."""
+    run = _run_id(keys)
+    idx = pl.int_range(pl.len(), dtype=pl.Int64)
+    return idx - pl.when(run.ne_missing(run.shift(1))).then(idx).otherwise(None).forward_fill()
+
+
+def passes_earlier(value: str, keys: list[str]) -> pl.Expr:
+    """True where `value` (never null) is above every earlier value in its run of equal `keys` (rows
+    sorted by them), or is the run's first: `value > value.cum_max().shift(1).over(keys)`, without a
+    window. Each run's values are lifted above the runs before it, so one cumulative maximum over the
+    whole column never carries one run's maximum into the next."""
+    v = pl.col(value).cast(pl.Int64)
+    v = v - v.min()
+    g = v + _run_id(keys) * (v.max() + 1)
+    prev = g.cum_max().shift(1)
+    return prev.is_null() | (g > prev)
+
+
 def find_literals(frame: pl.DataFrame, patterns: list[str], column: str = "text_norm") -> pl.DataFrame:
     """Every occurrence of the literal `patterns` in `column`, one row each, with `pattern` and the
     character offsets `start` and `end` (Polars finds byte offsets; Arabic letters take two bytes)."""
