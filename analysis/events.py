@@ -826,7 +826,10 @@ def _date(
     if ents is not None:
         more = _date_ahead(c, spans, m, lex, ents)
         c = (c.join(more, on="mkey", how="left", suffix="_ahead")
-             .with_columns(pl.coalesce(x, f"{x}_ahead") for x in ("s_date", "s_prec", "s_basis"))
+             # the three together: a date found here is never paired with another sentence's precision
+             .with_columns(pl.when(pl.col("s_date").is_null() & pl.col("s_date_ahead").is_not_null())
+                           .then(f"{x}_ahead").otherwise(x).alias(x)
+                           for x in ("s_date", "s_prec", "s_basis"))
              .drop("s_date_ahead", "s_prec_ahead", "s_basis_ahead"))
     # one event, one date: a mention its sentences leave undated (a headline) takes the date its other
     # mentions in the article agree on
@@ -836,7 +839,9 @@ def _date(
                  n_dates=pl.col("s_date").n_unique())
             .filter(pl.col("n_dates") == 1).drop("n_dates"))
     c = (c.join(told, on=ev, how="left", nulls_equal=True, suffix="_event")
-         .with_columns(pl.coalesce(x, f"{x}_event") for x in ("s_date", "s_prec", "s_basis"))
+         .with_columns(pl.when(pl.col("s_date").is_null() & pl.col("s_date_event").is_not_null())
+                       .then(f"{x}_event").otherwise(x).alias(x)
+                       for x in ("s_date", "s_prec", "s_basis"))
          .drop("s_date_event", "s_prec_event", "s_basis_event"))
     now = (
         m.join(lex.info.filter(pl.col("kind") == "now"), on="pattern")

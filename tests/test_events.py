@@ -342,6 +342,8 @@ def test_an_event_takes_its_date_from_the_next_sentences_about_it():
                          "published_precision": ["day"] * 2})
     spans = pl.DataFrame(
         [
+            # an expression of the event's own sentence that resolves to nothing gives way, precision too
+            _span("d", 1, s[1], "Kestrel-8B", None, "unknown", "relative", "point"),
             _span("d", 2, s[2], "on Wednesday", "2025-01-08", "day", "relative", "point"),
             _span("d", 3, s[3], "in December", "2024-12", "month", "relative", "point"),
             _span("o", 1, o[1], "on Tuesday", "2025-01-07", "day", "relative", "point"),
@@ -351,7 +353,11 @@ def test_an_event_takes_its_date_from_the_next_sentences_about_it():
     m = events.extract_mentions(sents, docs, spans, min_confidence=0.0)
     got = {(r["doc_id"], r["sentence_idx"], r["model"], r["event_type"]): r["date"]
            for r in m.iter_rows(named=True)}
+    prec = {(r["doc_id"], r["sentence_idx"], r["model"], r["event_type"]): r["date_precision"]
+            for r in m.iter_rows(named=True)}
     assert got[("d", 1, "Kestrel-8B", "open_release")] == "2025-01-08"
+    assert prec[("d", 1, "Kestrel-8B", "open_release")] == "day"
+    assert prec[("d", 0, "Kestrel-8B", "open_release")] == "day"
     assert got[("d", 0, "Kestrel-8B", "open_release")] == "2025-01-08"
     assert got[("d", 3, "Kestrel-8B", "closed_release")] == "2024-12"
     assert got[("o", 1, "Llama 4", "open_release")] == "2025-01-07"
