@@ -436,6 +436,8 @@ _CTX_AR = [
     # what weights belong to: "نشرت أوزان Tern-2"
     r"(?:^|\s)[وفبل]?(?:ال)?اوزان\s+([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)",
 ]
+_ORG_EN = r"\b(?:company|startup|start-up|lab|firm|developer)\s+([A-Z][A-Za-z0-9]+)"
+_ORG_AR = r"(?:^|\s)[وفبل]?(?:ال)?شرك[هة]\s+([a-z][a-z0-9]+)"
 _NEEDS = {
     _CTX_EN[0]: r"(?i)model|llm",
     _CTX_EN[1]: r", an? ",
@@ -448,11 +450,9 @@ _NEEDS = {
     _CTX_AR[2]: r"-v\d",
     _CTX_EN[6]: r"weights|checkpoint",
     _CTX_AR[3]: r"اوزان",
+    _ORG_EN: r"company|startup|start-up|lab|firm|developer",
+    _ORG_AR: r"شرك",
 }
-_ORG_EN = r"\b(?:company|startup|start-up|lab|firm|developer)\s+([A-Z][A-Za-z0-9]+)"
-_ORG_AR = r"(?:^|\s)[وفبل]?(?:ال)?شرك[هة]\s+([a-z][a-z0-9]+)"
-_NEEDS[_ORG_EN] = r"company|startup|start-up|lab|firm|developer"
-_NEEDS[_ORG_AR] = r"شرك"
 
 
 def _context(s: pl.DataFrame, patterns: list[str], column: str, kind: str) -> pl.DataFrame:

@@ -215,9 +215,8 @@ def _first(df: pl.DataFrame, by: list[str], order: list[str], descending: list[s
     # few columns finds them, so the sort on every column (long texts among them) reads only those rows
     head = [*by, *order]
     df = df.sort(head, descending=[c in descending for c in head], nulls_last=True, maintain_order=True)
-    idx = pl.int_range(pl.len(), dtype=pl.Int64)
-    run = pl.struct(by).rle_id()
-    first = pl.when(run.ne_missing(run.shift(1))).then(idx).otherwise(None).forward_fill()
+    at = text.index_in_run(by)
+    first = pl.int_range(pl.len(), dtype=pl.Int64) - at  # the row of each group's first
     ties = []
     for c in order:
         v, v0 = pl.col(c), pl.col(c).gather(first)
@@ -226,7 +225,7 @@ def _first(df: pl.DataFrame, by: list[str], order: list[str], descending: list[s
     if ties:
         df = df.filter(pl.all_horizontal(ties))
     # where no group keeps two rows, they are the picks, already in the order the full sort gives them
-    if not df.select(run.eq_missing(run.shift(1)).any()).item():
+    if not df.select((at > 0).any()).item():
         return df
     return (df.sort(cols, descending=[c in descending for c in cols], nulls_last=True, maintain_order=True)
             .unique(subset=by, keep="first", maintain_order=True))
@@ -816,6 +815,18 @@ def _date_ahead(
             .select("mkey", "s_date", "s_prec", "s_basis"))
 
 
+_DATE = ("s_date", "s_prec", "s_basis")
+
+
+def _take_date(c: pl.DataFrame, other: pl.DataFrame, on: list[str]) -> pl.DataFrame:
+    """`c` with the date of `other` (joined on `on`) where its own is missing: date, precision and basis
+    together, so a date is never paired with another expression's precision."""
+    take = pl.col("s_date").is_null() & pl.col("s_date_o").is_not_null()
+    return (c.join(other.select(*on, *_DATE), on=on, how="left", nulls_equal=True, suffix="_o")
+            .with_columns(pl.when(take).then(f"{x}_o").otherwise(x).alias(x) for x in _DATE)
+            .drop(*(f"{x}_o" for x in _DATE)))
+
+
 def _date(
     c: pl.DataFrame, spans: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, documents: pl.DataFrame,
     ents: pl.DataFrame | None = None,
@@ -825,12 +836,7 @@ def _date(
     c = c.join(_nearest_date(c, spans, m, lex), on="mkey", how="left")
     if ents is not None:
         more = _date_ahead(c, spans, m, lex, ents)
-        c = (c.join(more, on="mkey", how="left", suffix="_ahead")
-             # the three together: a date found here is never paired with another sentence's precision
-             .with_columns(pl.when(pl.col("s_date").is_null() & pl.col("s_date_ahead").is_not_null())
-                           .then(f"{x}_ahead").otherwise(x).alias(x)
-                           for x in ("s_date", "s_prec", "s_basis"))
-             .drop("s_date_ahead", "s_prec_ahead", "s_basis_ahead"))
+        c = _take_date(c, more, ["mkey"])
     # one event, one date: a mention its sentences leave undated (a headline) takes the date its other
     # mentions in the article agree on
     ev = ["doc_id", "actor", "model", "event_type", "status"]
@@ -838,11 +844,7 @@ def _date(
             .agg(pl.col("s_date", "s_prec", "s_basis").sort_by("sentence_idx").first(),
                  n_dates=pl.col("s_date").n_unique())
             .filter(pl.col("n_dates") == 1).drop("n_dates"))
-    c = (c.join(told, on=ev, how="left", nulls_equal=True, suffix="_event")
-         .with_columns(pl.when(pl.col("s_date").is_null() & pl.col("s_date_event").is_not_null())
-                       .then(f"{x}_event").otherwise(x).alias(x)
-                       for x in ("s_date", "s_prec", "s_basis"))
-         .drop("s_date_event", "s_prec_event", "s_basis_event"))
+    c = _take_date(c, told, ev)
     now = (
         m.join(lex.info.filter(pl.col("kind") == "now"), on="pattern")
         .select(*_KEY)

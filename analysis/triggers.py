@@ -33,8 +33,9 @@ def trigger_rows() -> pl.DataFrame:
     rows = [
         {"cue": form, "role": r["role"], "event_type": r["event_type"], "openness": r["openness"],
          "lang": r["lang"], "stem": r["stem"], "needs": (r["needs"] or "").strip() or None,
-         "we": form in _we_forms(r["stem"], r["prefixes"], r["lang"])}
+         "we": form in we}
         for r in t.iter_rows(named=True)
+        for we in [_we_forms(r["stem"], r["prefixes"], r["lang"])]  # once per row, not per form
         for form in expand_stem(r["stem"], r["prefixes"])
     ]
     return pl.DataFrame(rows, schema={"cue": pl.String, "role": pl.String, "event_type": pl.String,
