@@ -9,6 +9,8 @@ it (`known`), and how it was found (`how`):
   ("Qwen3-235B-A22B", "Llama-3.1-405B-Instruct", "GLM-4.5-Air", "R1-0528");
 - `context`: a name standing where a model or a company stands ("its new model Nova-2", "نموذجها
   Zed-2", "Yi-34B", "released Z1, a 7B model", "the startup Acme") is kept with `known = false`;
+- `repo`: a model named by its repository on a model hub ("jinaai/jina-embeddings-v2-base-en"): the
+  name after the slash, owned by the account before it;
 - `translit`: an Arabic-script word whose consonant skeleton under the transliteration key
   (data/kb/transliteration.csv) is that of a known Latin name ("زيليز" → Zilliz), so no alias row is
   needed per spelling.
@@ -25,7 +27,7 @@ import re
 
 import polars as pl
 
-from analysis import kb, resources, text
+from analysis import kb, resources, text, triggers
 
 MAX_PER_SENTENCE = 40  # entities kept per sentence (the first ones), so no sentence costs more than that
 SHAPE_REACH = 48  # characters after a family name in which its version, size and suffixes are read
@@ -346,7 +348,7 @@ def _kb_and_shape(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
     may = (
         (pl.col("kind") == "model")
         & same
-        & ~pl.col("after").is_in(list(_STOP_EN))
+        & ~pl.col("after").is_in(list(_STOP_EN | _NOT_NAMES))
         & pl.col("surface0").str.contains(r"^[A-Za-z]")
     )
     # words and capitals are counted once per sentence, and only in those where a product name may follow
@@ -406,7 +408,7 @@ def _kb_and_shape(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
 
 _CTX_EN = [
     # "its new model Nova-2", "the reasoning model Z1", "a model called Apex"
-    r"\b(?:model|models|LLM|LLMs)\s+(?:called\s+|named\s+|dubbed\s+|known as\s+)?"
+    r"\b(?:model|models|LLM|LLMs)(?:\s*[,:])?\s+(?:called\s+|named\s+|dubbed\s+|known as\s+)?"
     r"([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*|[a-z]+-[A-Za-z0-9.\-]*\d[A-Za-z0-9.\-]*)",
     # "released Z1, a 7B model", "Nova, an open-weight model"
     r"\b([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)\s*,\s*an?\s+(?:[\w-]+\s+){0,3}?"
@@ -455,12 +457,13 @@ _NEEDS = {
 }
 
 
-def _context(s: pl.DataFrame, patterns: list[str], column: str, kind: str) -> pl.DataFrame:
+def _context(s: pl.DataFrame, patterns: list[str], column: str, kind: str,
+             needs: dict[str, str] | None = None) -> pl.DataFrame:
     """Names in a model's or a company's place, with their offsets: full match found, then the name in it."""
     parts = []
     for pat in patterns:
         # a cheap test first: the words every match holds, so the full pattern reads few sentences
-        need = _NEEDS.get(pat)
+        need = (needs or _NEEDS).get(pat)
         rows = s.filter(pl.col(column).str.contains(need)) if need else s
         hits = (
             rows.select(*_KEY, "text", "text_norm", whole=pl.col(column).str.extract_all(pat))
@@ -484,7 +487,7 @@ def _context(s: pl.DataFrame, patterns: list[str], column: str, kind: str) -> pl
         parts.append(hits.select(*_KEY, "text", "text_norm", "start", "end", "name"))
     if not parts:
         return pl.DataFrame()
-    c = pl.concat(parts).filter(~pl.col("name").is_in(list(_STOP_EN)))
+    c = pl.concat(parts).filter(_a_name(pl.col("name")))
     return c.with_columns(
         surface=_surface(), kind=pl.lit(kind), how=pl.lit("context"), known=pl.lit(False)
     ).with_columns(
@@ -492,6 +495,174 @@ def _context(s: pl.DataFrame, patterns: list[str], column: str, kind: str) -> pl
         family=pl.lit(None, pl.String),
         owner=pl.lit(None, pl.String),
         country=pl.lit(None, pl.String),
+    )
+
+
+# words a capital or a release verb puts where a name could stand, that are never one
+_NOT_NAMES = {
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Today", "Yesterday",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December", "MIT", "Apache", "BSD", "GPL", "AGPL", "LGPL", "CC", "Creative", "Figure",
+    "Table", "Section", "Part", "Step", "Version", "Here", "There", "Now", "All", "Both", "Some", "Every",
+    "Hugging", "GitHub", "Github", "Inc", "Ltd", "LLC", "Co", "License", "Licence", "Terms", "Community",
+    "Policy", "Team", "Foundation",
+}
+
+
+def _a_name(name: pl.Expr) -> pl.Expr:
+    """Not a word that only stands where a name could ("The", "Tuesday"), nor one made of it
+    ("MIT-licensed", "Apache-2.0")."""
+    no = list(_STOP_EN | _NOT_NAMES)
+    return ~name.is_in(no) & ~name.str.extract(r"^([^-.]+)[-.]", 1).is_in(no).fill_null(False)
+
+
+_NAME_EN = r"[A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*"
+_NAME_AR = r"[a-z][a-z0-9]*(?:[-.][a-z0-9]+)*"
+
+
+@functools.lru_cache(maxsize=4)
+def _release_objects(data_dir: str) -> tuple[dict[str, str], dict[str, str]]:
+    """What a release verb puts out: the name right after it ("open-sourcing Lumen", "introducing Zed:",
+    "نطلق اليوم Zed"), as patterns built from the release and open-release stems of triggers.csv, each
+    with its cheap test (English, Arabic)."""
+    del data_dir  # the cache key
+    t = triggers.trigger_rows().filter(
+        (pl.col("role") == "release") | ((pl.col("role") == "event") & (pl.col("event_type") == "open_release"))
+    )
+
+    def forms(lang: str) -> list[str]:
+        cues = t.filter(pl.col("lang") == lang)["cue"].str.to_lowercase().unique().to_list()
+        return sorted({re.escape(c) for c in cues if c}, key=lambda c: (-len(c), c))
+
+    en, ar = "|".join(forms("en")), "|".join(forms("ar"))
+    pat_en = (rf"(?i:\b(?:{en})[a-z]*)\s+(?:(?i:its|our|their|the|an?)\s+)?"
+              rf"(?:(?i:new|latest|first|own)\s+)?({_NAME_EN})")
+    # up to two Arabic words between the verb and a Latin name: "نطلق اليوم Zed", "أتاحت الشركة Zed"
+    pat_ar = (rf"(?:^|\s)[وفبل]?(?:ال)?(?:{ar})\p{{Arabic}}*(?:\s+\p{{Arabic}}+){{0,2}}?\s+({_NAME_AR})")
+    return ({pat_en: rf"(?i){en}"}, {pat_ar: ar})
+
+
+_REPO = (r"(?:^|[^\w./@:-]|(?:huggingface\.co|hf\.co|github\.com)/)"
+         r"([A-Za-z][\w.-]*[A-Za-z0-9]/[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?:$|[^\w/-])")
+_REPO_CUE = r"(?i)hugging|\bhf\b|model|checkpoint|weight|embedding|github|\brepo|نموذج|نماذج|اوزان|أوزان|هاغينغ|هجينج|هاجينج"
+_FILE_EXT = r"(?i)\.(?:md|py|txt|json|jsonl|ya?ml|html?|js|ts|csv|ipynb|sh|toml|cfg|ini|png|jpe?g|pdf|zip|gz)$"
+_ORG_TAIL = r"(?:ai|labs?|research|inc|org|team|tech|hq|official)$"
+
+
+@functools.lru_cache(maxsize=4)
+def _repo_orgs(data_dir: str) -> dict[str, str]:
+    """An organisation's names squashed ("jinaai", "mistralai"), to the canonical name: how a
+    repository's owner part is read."""
+    del data_dir
+    out: dict[str, str] = {}
+    for name, org in kb._org_names(orgs_only=True).items():
+        key = _squash(name)
+        out.setdefault(key, org)
+        out.setdefault(re.sub(_ORG_TAIL, "", key) or key, org)
+    return out
+
+
+COORDINATED = 3  # names read after a model's in a list ("Lark-S, Lark-M and Lark-L"), at most
+_AND_EN = rf"^(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)({_NAME_EN})"
+_AND_AR = rf"^(?:\s*[,،]?\s*و\s*|\s*[,،]\s*)({_NAME_AR})"
+
+
+def _coordinated(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
+    """Names joined to a model's by "and", "or", a comma or و are models too ("Sonnet وOpus", "two
+    models, Lark-Small and Lark-Base"), read from the context (`known = false`) unless the knowledge
+    base knows them there."""
+    if e.height == 0:
+        return e
+    cols = list(SCHEMA)
+    out, last = [e], e.filter(pl.col("kind") == "model")
+    for _ in range(COORDINATED):
+        at = last.select(*_KEY, "end").join(s, on=_KEY)
+        same = pl.col("text").str.len_chars() == pl.col("text_norm").str.len_chars()
+        latin = pl.col("text_norm").str.contains(r"\p{Arabic}").not_() & same
+        after_en = pl.col("text").str.slice(pl.col("end"), 60).str.extract(_AND_EN, 0)
+        name_en = after_en.str.extract(_AND_EN, 1)
+        after_ar = pl.col("text_norm").str.slice(pl.col("end"), 60).str.extract(_AND_AR, 0)
+        name_ar = after_ar.str.extract(_AND_AR, 1)
+        nxt = (
+            at.with_columns(whole=pl.when(latin).then(after_en).otherwise(after_ar),
+                            name=pl.when(latin).then(name_en).otherwise(name_ar))
+            .drop_nulls("name")
+            .filter(_a_name(pl.col("name")))
+            .with_columns(start=(pl.col("end") + pl.col("whole").str.len_chars()
+                                 - pl.col("name").str.len_chars()).cast(pl.Int64))
+            .with_columns(end=pl.col("start") + pl.col("name").str.len_chars().cast(pl.Int64))
+        )
+        if nxt.height == 0:
+            break
+        last = nxt.with_columns(surface=_surface(), kind=pl.lit("model"), how=pl.lit("context"),
+                                known=pl.lit(False)).with_columns(
+            canonical=pl.col("surface"), family=pl.lit(None, pl.String), owner=pl.lit(None, pl.String),
+            country=pl.lit(None, pl.String)).select(cols).cast(SCHEMA)  # type: ignore[arg-type]
+        out.append(last)
+    return pl.concat(out).unique([*_KEY, "start", "end", "kind", "how"], keep="first", maintain_order=True)
+
+
+def _title(name: pl.Expr) -> pl.Expr:
+    """An account or host name as an organisation's: its first letter a capital ("acme" → "Acme")."""
+    return name.str.slice(0, 1).str.to_uppercase() + name.str.slice(1)
+
+
+def _repo_ids(s: pl.DataFrame, column: str, kbm: pl.DataFrame) -> pl.DataFrame:
+    """Models named by their repository, the way model hubs name them: "jinaai/jina-embeddings-v2-base-en",
+    "huggingface.co/acme/Tern-2-7B". The name after the slash is the model, the part before it its
+    owner (an organisation of the knowledge base when one is spelt so, else the owner of the known
+    model the name holds, else as written). The id is read whole, so a known model inside it
+    ("jina-embeddings-v2" in "jina-embeddings-v2-base-en") becomes its family."""
+    rows = s.filter(pl.col(column).str.contains("/"))
+    if rows.height == 0:
+        return pl.DataFrame()
+    hits = (
+        rows.select(*_KEY, "text", "text_norm", whole=pl.col(column).str.extract_all(_REPO))
+        .explode("whole")
+        .drop_nulls("whole")
+        .unique([*_KEY, "whole"], maintain_order=True)
+        .with_columns(rid=pl.col("whole").str.extract(_REPO, 1))
+        .with_columns(org=pl.col("rid").str.split("/").list.first(), name=pl.col("rid").str.split("/").list.last())
+        # a path ("and/or", "read/write") is not a repository: the name holds a version, size or
+        # separator, and the sentence is about models or names the hub
+        .filter(pl.col("name").str.contains(r"[\d_.-]")
+                & ~pl.col("name").str.contains(_FILE_EXT)
+                & (pl.col("whole").str.contains(r"(?:huggingface|hf|github)\.(?:co|com)/")
+                   | pl.col(column).str.contains(_REPO_CUE)))
+        .with_columns(b0=pl.col(column).str.find(pl.col("whole"), literal=True),
+                      b1=pl.col("whole").str.find(pl.col("rid"), literal=True))
+        .drop_nulls(["b0", "b1"])
+        # the span is the whole id, so a name read inside it ("النموذج acme/…" → "acme") gives way
+        .with_columns(start=(_chars(pl.col(column), pl.col("b0"))
+                             + _chars(pl.col("whole"), pl.col("b1"))).cast(pl.Int64))
+        .with_columns(end=pl.col("start") + pl.col("rid").str.len_chars().cast(pl.Int64))
+    )
+    if hits.height == 0:
+        return pl.DataFrame()
+    orgs = _repo_orgs(str(resources.data_dir()))
+    key = pl.col("org").str.to_lowercase().str.replace_all(r"[\s\-_.·]+", "")
+    acct = pl.coalesce(key.replace_strict(orgs, default=None, return_dtype=pl.String),
+                       key.str.replace(_ORG_TAIL, "").replace_strict(orgs, default=None, return_dtype=pl.String))
+    hits = hits.with_columns(surface=_surface(), acct=acct).with_columns(
+        canonical=pl.col("surface").str.split("/").list.last())
+    # the longest known model inside the id's name
+    inner = (
+        hits.select(*_KEY, "start", "end").join(
+            kbm.filter(pl.col("kind") == "model").select(
+                *_KEY, i0="start", i1="end", i_name="canonical", i_family="family", i_owner="owner",
+                i_country="country"), on=_KEY)
+        .filter((pl.col("i0") >= pl.col("start")) & (pl.col("i1") <= pl.col("end")))
+        .sort([*_KEY, "start", "end", "i0", "i1"], descending=[False, False, False, False, False, True])
+        .unique([*_KEY, "start", "end"], keep="first", maintain_order=True)
+        .drop("i0", "i1")
+    )
+    same = pl.col("i_name").str.to_lowercase() == pl.col("canonical").str.to_lowercase()
+    return hits.join(inner, on=[*_KEY, "start", "end"], how="left").with_columns(
+        kind=pl.lit("model"), how=pl.lit("repo"), known=same.fill_null(False),
+        canonical=pl.when(same).then("i_name").otherwise("canonical"),
+        family=pl.when(same).then("i_family").otherwise(pl.coalesce("i_family", "i_name")),
+        owner=pl.coalesce("acct", "i_owner", _title(pl.col("org"))),
+        country=pl.when(pl.col("acct").is_null()).then("i_country"),
     )
 
 
@@ -560,15 +731,22 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     parts.append(_context(latin_ok, [_ORG_EN], "text", "org"))
     parts.append(_context(s, _CTX_AR, "text_norm", "model"))
     parts.append(_context(s, [_ORG_AR], "text_norm", "org"))
+    rel_en, rel_ar = _release_objects(str(resources.data_dir()))
+    parts.append(_context(latin_ok, list(rel_en), "text", "model", rel_en))
+    parts.append(_context(s, list(rel_ar), "text_norm", "model", rel_ar))
+    parts.append(_repo_ids(latin_ok, "text", parts[0]))
+    parts.append(_repo_ids(s.join(latin_ok.select(_KEY), on=_KEY, how="anti"), "text_norm", parts[0]))
     parts.append(_translit(s))
     cols = list(SCHEMA)
     found = [p.select(cols).cast(SCHEMA) for p in parts if p.height]  # type: ignore[arg-type]
     e = pl.concat(found) if found else pl.DataFrame(schema=SCHEMA)
+    e = _coordinated(e, s)
     if e.height == 0:
         return pl.DataFrame(schema=SCHEMA)
-    # where spans overlap, the knowledge base's reading wins, then the longest
+    # where spans overlap, a hub's repository id wins (it is the whole name), then the knowledge base's
+    # reading, then the longest
     e = e.with_columns(
-        hrank=pl.col("how").replace_strict({"kb": 0, "shape": 0, "translit": 1, "context": 2}, default=3)
+        hrank=pl.col("how").replace_strict({"repo": -1, "kb": 0, "shape": 0, "translit": 1, "context": 2}, default=3)
     )
     e = e.sort([*_KEY, "hrank", "start", "end"], descending=[False, False, False, False, True])
     e = e.with_columns(i=text.index_in_run(_KEY)).filter(pl.col("i") < 4 * MAX_PER_SENTENCE)
@@ -581,6 +759,12 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     lost = pairs.filter(
         (pl.col("j") < pl.col("i")) & (pl.col("s2") < pl.col("end")) & (pl.col("start") < pl.col("e2"))
     )
+    # a name read from its context gives way to any the knowledge base knows there, organisation or
+    # model ("released on Hugging Face": "Hugging" is not a model)
+    ctx = e.filter(pl.col("how") == "context").select(*_KEY, "i", "start", "end")
+    kbs = e.filter(pl.col("how") != "context").select(*_KEY, s2="start", e2="end")
+    lost = pl.concat([lost.select(*_KEY, "i"), ctx.join(kbs, on=_KEY).filter(
+        (pl.col("s2") < pl.col("end")) & (pl.col("start") < pl.col("e2"))).select(*_KEY, "i")])
     e = e.join(lost.select(*_KEY, "i").unique(), on=[*_KEY, "i"], how="anti")
     e = e.sort([*_KEY, "start", "end"]).with_columns(n=text.index_in_run(_KEY))
     return e.filter(pl.col("n") < MAX_PER_SENTENCE).select(cols)
@@ -592,8 +776,14 @@ _HOST = r"^(?:[a-z][a-z0-9+.\-]*://)?(?:[^@/]*@)?(?:www\.)?([^/?#:\s]+)"
 
 
 def publishers(docs: pl.DataFrame) -> pl.DataFrame:
-    """`docs` with `publisher`: the organisation whose own page the document is, when its address lies
-    at one of data/kb/domains.csv, else when its `source` is an organisation's name; else null.
+    """`docs` with `publisher` and `publisher_basis`: the organisation whose own page the document is.
+
+    - `domain`: its address lies at one of data/kb/domains.csv (a row there without an organisation is
+      a platform anyone publishes on, such as medium.com: no publisher);
+    - `source`: its `source` is an organisation's name;
+    - `host`: else the name its address gives ("blog.acme-ai.dev" → the knowledge base's organisation
+      spelt so, else "Acme-ai"). This reads only the first person: "we" on a vendor's blog is the
+      vendor, but a news site's name is no maker of the models it writes about.
 
     A lab's own post says "we released", "أطلقنا"; knowing who "we" is makes those its events.
     """
@@ -616,12 +806,36 @@ def publishers(docs: pl.DataFrame) -> pl.DataFrame:
         .filter(pl.col("path").str.starts_with(pl.col("prefix")))
         .sort("doc_id", "k", pl.col("prefix").str.len_chars(), descending=[False, False, True])
         .unique("doc_id", keep="first", maintain_order=True)
-        .select("doc_id", by_url="organisation")
+        .select("doc_id", by_url=pl.col("organisation").replace("", None), listed=pl.lit(True))
     )
     by_src = base.select("doc_id", by_src=pl.col("src").replace_strict(kb._org_names(orgs_only=True),
                                                                         default=None, return_dtype=pl.String))
-    return docs.drop("publisher", strict=False).join(
-        by_src.join(by_url, on="doc_id", how="left")
-        .select("doc_id", publisher=pl.coalesce("by_url", "by_src")),
+    # the registrable label: "blog.acme.co.uk" → acme, "acme.dev" → acme; an address that is a number
+    # or a bare name gives none
+    labels = pl.col("host").str.split(".")
+    sld = pl.when((labels.list.len() >= 3) & labels.list.get(-2, null_on_oob=True).is_in(_SECOND_LEVEL)
+                  & (labels.list.get(-1, null_on_oob=True).str.len_chars() == 2))
+    label = sld.then(labels.list.get(-3, null_on_oob=True)).otherwise(labels.list.get(-2, null_on_oob=True))
+    orgs = _repo_orgs(str(resources.data_dir()))
+    key = pl.col("label").str.replace_all(r"[\s\-_.·]+", "")
+    by_host = (
+        base.drop_nulls("host").filter(~pl.col("host").str.contains(r"^[\d.]+$|^\[") & pl.col("host").str.contains(r"\."))
+        .select("doc_id", label=label)
+        .filter(pl.col("label").str.contains(r"^[a-z][a-z0-9-]+$"))
+        .select("doc_id", by_host=pl.coalesce(key.replace_strict(orgs, default=None, return_dtype=pl.String),
+                                              key.str.replace(_ORG_TAIL, "").replace_strict(
+                                                  orgs, default=None, return_dtype=pl.String),
+                                              _title(pl.col("label"))))
+    )
+    got = (by_src.join(by_url, on="doc_id", how="left").join(by_host, on="doc_id", how="left")
+           .with_columns(by_host=pl.when(pl.col("listed").fill_null(False)).then(None).otherwise("by_host")))
+    return docs.drop("publisher", "publisher_basis", strict=False).join(
+        got.select("doc_id", publisher=pl.coalesce("by_url", "by_src", "by_host"),
+                   publisher_basis=pl.when(pl.col("by_url").is_not_null()).then(pl.lit("domain"))
+                   .when(pl.col("by_src").is_not_null()).then(pl.lit("source"))
+                   .when(pl.col("by_host").is_not_null()).then(pl.lit("host"))),
         on="doc_id", how="left", maintain_order="left",
     )
+
+
+_SECOND_LEVEL = ["co", "com", "org", "net", "ac", "gov", "edu", "or", "ne", "go"]

@@ -359,7 +359,7 @@ def _resolve(
     # "via GitHub") is the venue, not who acts
     lead = pl.min_horizontal(pl.col("start"), 12)
     venue = (pl.col("text_norm").str.slice(pl.col("start") - lead, lead)
-             .str.contains(r"(?:\bon|\bvia|\bto|\bfrom|على|عبر|منصه|منصة)\s*(?:the\s*)?$"))
+             .str.contains(r"(?:\bon|\bvia|\bto|\bfrom|عل[يى]|عبر|منصه|منصة)\s*(?:the\s*)?$"))
     ents = ents.join(cand.select(*_KEY, "text_norm").unique(_KEY), on=_KEY, how="left").filter(
         ~(venue.fill_null(False) & pl.col("kind").is_in(["org", "person"])))
     actors = ents.filter(pl.col("kind").is_in(["org", "person"])).select(
@@ -402,7 +402,8 @@ def _resolve(
     # "we released", "أطلقنا": on a page its publisher wrote, the publisher acts, unless a model's owner
     # or an organisation named nearer the trigger does
     if pubs is not None and pubs.height:
-        cand = cand.join(pubs, on="doc_id", how="left").join(_first_person(cand), on="row", how="left")
+        cand = cand.join(pubs.select("doc_id", "publisher"), on="doc_id", how="left").join(
+            _first_person(cand), on="row", how="left")
         take = (pl.col("owner").is_null() & pl.col("publisher").is_not_null() & pl.col("s_gap").is_not_null()
                 & (pl.col("a_gap").is_null() | (pl.col("s_gap") < pl.col("a_gap"))))
         cand = cand.with_columns(
@@ -514,7 +515,9 @@ def _resolve(
     # known, is the publisher's own ("Lumen-3-14B's licence does not allow ..." on the lab's blog)
     if pubs is not None and pubs.height:
         own = pl.col("actor").is_null() & pl.col("model").is_not_null() & pl.col("page_pub").is_not_null()
-        cand = (cand.join(pubs.select("doc_id", page_pub="publisher"), on="doc_id", how="left")
+        # (a name read off the address speaks only for "we": a news site makes no models)
+        cand = (cand.join(pubs.filter(pl.col("publisher_basis") != "host")
+                          .select("doc_id", page_pub="publisher"), on="doc_id", how="left")
                 .with_columns(actor_src=pl.when(own).then(pl.lit("publisher")).otherwise("actor_src"),
                               actor=pl.when(own).then("page_pub").otherwise("actor"))
                 .drop("page_pub"))
@@ -960,7 +963,9 @@ def extract_mentions(
     cand = _candidates(m.join(flagged.select(_KEY), on=_KEY), lex, ents)
     if cand.height == 0:
         return schema.empty(schema.MENTIONS)
-    pubs = (documents.select("doc_id", "publisher").drop_nulls("publisher").join(docs, on="doc_id")
+    basis = (pl.col("publisher_basis") if "publisher_basis" in documents.columns
+             else pl.lit("domain")).alias("publisher_basis")
+    pubs = (documents.select("doc_id", "publisher", basis).drop_nulls("publisher").join(docs, on="doc_id")
             if "publisher" in documents.columns else None)
     c = _settle(_resolve(cand, m, lex, ents, pubs), lex, _article_openness(m, lex, ents))
     if c.height == 0:

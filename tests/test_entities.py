@@ -88,22 +88,32 @@ def test_work_per_sentence_is_bounded():
 
 def test_a_documents_publisher_is_read_from_its_address_or_its_named_source():
     docs = pl.DataFrame({
-        "doc_id": ["blog", "sub", "hub_page", "hub_blog", "site_name", "author", "none"],
+        "doc_id": ["blog", "sub", "hub_page", "hub_blog", "site_name", "author", "none", "vendor", "uk",
+                   "known_host", "platform"],
         "url": ["https://milvus.io/blog/x.md", "http://WWW.Research.Google/blog/y",
                 "huggingface.co/Qwen/Qwen3", "https://huggingface.co/blog/smollm", None,
-                "https://example.org/news/1", None],
-        "source": [None, None, None, None, "OpenAI", "Jane Doe", None],
+                "https://example.org/news/1", None, "https://blog.vectorly.dev/post", "https://acme.co.uk/a",
+                "https://stability-ai.example/news", "https://medium.com/@someone/post"],
+        "source": [None, None, None, None, "OpenAI", "Jane Doe", None, None, None, None, None],
     })
-    got = dict(entities.publishers(docs).select("doc_id", "publisher").iter_rows())
+    out = entities.publishers(docs)
+    got = dict(out.select("doc_id", "publisher").iter_rows())
+    basis = dict(out.select("doc_id", "publisher_basis").iter_rows())
     # a sub-domain belongs to its domain; a path prefix narrows a shared host (the Hub's model pages are
-    # their owners', its blog is Hugging Face's); a site name that is an organisation's names it
+    # their owners', its blog is Hugging Face's); a site name that is an organisation's names it; an
+    # address at no listed domain gives its own name (the knowledge base's spelling when it has one),
+    # a platform anyone publishes on gives none
     assert got == {"blog": "Zilliz", "sub": "Google", "hub_page": None, "hub_blog": "Hugging Face",
-                   "site_name": "OpenAI", "author": None, "none": None}
+                   "site_name": "OpenAI", "author": "Example", "none": None, "vendor": "Vectorly",
+                   "uk": "Acme", "known_host": "Stability AI", "platform": None}
+    assert basis == {"blog": "domain", "sub": "domain", "hub_page": None, "hub_blog": "domain",
+                     "site_name": "source", "author": "host", "none": None, "vendor": "host", "uk": "host",
+                     "known_host": "host", "platform": None}
 
 
 def test_every_publishing_domain_names_an_organisation_of_the_knowledge_base():
     names = set(kb.organisations()["name"])
-    assert set(kb.domains()["organisation"]) <= names
+    assert set(kb.domains()["organisation"].drop_nulls()) <= names
     assert kb.domains().height >= 100 and kb.domains()["host"].str.contains(r"^[a-z0-9.-]+$").all()
 
 
@@ -124,9 +134,53 @@ def test_a_tables_url_column_gives_each_record_its_publisher(tmp_path):
     from analysis import pipeline
 
     rows = [{"id": "a", "url": "https://ai.meta.com/blog/x", "text": "Today we released a model."},
-            {"id": "b", "link": "https://example.org/n", "text": "A paper on models."}]
+            {"id": "b", "link": "https://medium.com/n", "text": "A paper on models."}]
     (tmp_path / "r.jsonl").write_text("\n".join(json.dumps(r) for r in rows[:1]), encoding="utf-8")
     (tmp_path / "s.jsonl").write_text("\n".join(json.dumps(r) for r in rows[1:]), encoding="utf-8")
     d = pipeline.build_tables([tmp_path], progress=False)["documents"].sort("doc_id")
     assert d.select("doc_id", "url", "publisher").rows() == [
-        ("a", "https://ai.meta.com/blog/x", "Meta"), ("b", "https://example.org/n", None)]
+        ("a", "https://ai.meta.com/blog/x", "Meta"), ("b", "https://medium.com/n", None)]
+
+
+@pytest.mark.parametrize(("sentence", "model", "owner"), [
+    # the account before the slash owns the model: the knowledge base's name when it has one
+    ("Chunking uses the jinaai/jina-embeddings-v2-base-en model.", "jina-embeddings-v2-base-en", "Jina AI"),
+    ("Weights: https://huggingface.co/acme/Tern-2-7B (Apache 2.0).", "Tern-2-7B", "Acme"),
+    ("النموذج acme-labs/tern-rerank-v2 متاح على هاغينغ فيس.", "tern-rerank-v2", "Acme-labs"),
+])
+def test_a_model_hubs_repository_id_names_a_model_and_its_owner(sentence, model, owner):
+    e = _ents(sentence).filter(pl.col("kind") == "model")
+    # one model, the id's name (nothing read inside the id, such as "acme" after النموذج)
+    assert e.select("canonical", "owner", "how").rows() == [(model, owner, "repo")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Results hold for read/write-heavy workloads and/or batch jobs.",
+    "See docs/setup-guide.md in the repository's model folder.",  # a file: its name has an extension
+])
+def test_a_path_is_not_a_repository(sentence):
+    assert _ents(sentence).filter(pl.col("how") == "repo").height == 0
+
+
+@pytest.mark.parametrize(("sentence", "names"), [
+    ("Today we are open-sourcing Lumenfind, a local research agent.", ["Lumenfind"]),
+    ("Introducing Quillo: search for code.", ["Quillo"]),
+    ("نطلق اليوم Lumenfind، وهو وكيل بحث محلي.", ["lumenfind"]),
+    # what a release verb meets that is no name: a day, a licence, an organisation the knowledge base knows
+    ("The lab released Tuesday a short note.", []),
+    ("The weights were published MIT-licensed.", []),
+    ("ونشرناه على Hugging Face.", []),
+])
+def test_the_name_a_release_verb_puts_out_is_a_model(sentence, names):
+    e = _ents(sentence).filter(pl.col("kind") == "model")
+    assert e["surface"].str.to_lowercase().to_list() == [n.lower() for n in names]
+
+
+@pytest.mark.parametrize(("sentence", "names"), [
+    ("We are releasing two models, Lark-Small and Lark-Base, with open weights.", ["Lark-Small", "Lark-Base"]),
+    ("وأتاحت أنثروبيك نموذجي Sonnet وOpus عبر واجهتها البرمجية.", ["sonnet", "opus"]),
+    ("It released Tern-S, Tern-M and Tern-L today.", ["Tern-S", "Tern-M", "Tern-L"]),
+])
+def test_names_listed_with_a_models_are_models(sentence, names):
+    e = _ents(sentence).filter(pl.col("kind") == "model").sort("start")
+    assert e["surface"].str.to_lowercase().to_list() == [n.lower() for n in names]

@@ -388,3 +388,27 @@ def test_a_restriction_listed_under_its_licence_counts(before, item):
     listed = events.find_matches(_sentences([("d", 0, before), ("d", 1, item)]), lex)
     assert not alone.filter(pl.col("pattern").is_in(list(restricts))).height
     assert listed.filter((pl.col("sentence_idx") == 1) & pl.col("pattern").is_in(list(restricts))).height
+
+
+def test_a_pages_address_names_who_we_are_but_makes_no_models(tmp_path):
+    """At an address no domain of data/kb/domains.csv lists, "we" is the site's name; the site is not
+    the maker of a model the page names without one (a news site makes none)."""
+    (tmp_path / "vendor.md").write_text(
+        "---\ntitle: Notes\nurl: https://blog.vectorly.dev/tern\n---\n"
+        "Today we are open-sourcing Tern-3B under Apache 2.0.\n", encoding="utf-8")
+    (tmp_path / "news.md").write_text(
+        "---\ntitle: News\nurl: https://dailywire.example/ai/1\n---\n"
+        "Zorvex-9B is open source, and its weights are on Hugging Face.\n", encoding="utf-8")
+    c = _candidates_of(tmp_path)
+    vendor = c.filter((pl.col("doc_id") == "vendor") & (pl.col("model") == "Tern-3B"))
+    news = c.filter((pl.col("doc_id") == "news") & (pl.col("model") == "Zorvex-9B"))
+    assert vendor.height and (vendor["actor"] == "Vectorly").all() and (vendor["actor_src"] == "publisher").all()
+    assert news.height and (news["actor"] == "Zorvex-9B").all()
+
+
+def test_a_platform_something_is_put_on_does_not_act_in_arabic(tmp_path):
+    # normalising writes على as علي: the venue is still read
+    (tmp_path / "a.md").write_text("---\ntitle: ملاحظات\n---\nقمنا بنشر النموذج Tern-3B على Hugging Face.\n",
+                                   encoding="utf-8")
+    c = _candidates_of(tmp_path).filter(pl.col("model") == "Tern-3B")
+    assert c.height and "Hugging Face" not in c["actor"].to_list()
