@@ -427,6 +427,15 @@ _CTX_EN = [
     # what weights belong to: "released the weights of Tern-2", "the checkpoints for Nova"
     r"\b(?:weights|checkpoints?)\s+(?:of|for)\s+(?:its\s+|their\s+|the\s+)?(?:new\s+)?(?:model\s+)?"
     r"([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)",
+    # the subject of a release or access predicate: "Corvid-2 is released under CC BY-NC", "Pelican-M is
+    # available on Hugging Face", "Rook is proprietary"
+    r"\b([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)\s+(?:is|are|was|were|has been|have been)\s+"
+    r"(?:(?:now|also|only|fully|publicly|freely|still)\s+){0,2}"
+    r"(?:released|available|licensed|distributed|published|open[- ]sourced|downloadable|hosted|proprietary)\b",
+    # a name with a hyphen or an inner capital before the word for a model: "the Heron-Base model",
+    # "NovaSearch's reranker"
+    r"\b([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)+|[A-Z][a-z]+[A-Z][A-Za-z0-9]*)(?:'s)?\s+"
+    r"(?:model|models|LLM|checkpoints?|weights|reranker|embeddings?)\b",
 ]
 _CTX_AR = [
     # "نموذجها الجديد Zed-2": a Latin name after the word for model and up to two of its adjectives
@@ -437,8 +446,13 @@ _CTX_AR = [
     r"(?:^|[^\w./-])([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*-v\d+(?:\.\d+)*(?:-[a-z0-9]+)*)\b(?:[^./-]|$)",
     # what weights belong to: "نشرت أوزان Tern-2"
     r"(?:^|\s)[وفبل]?(?:ال)?اوزان\s+([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)",
+    # a hyphenated Latin name whose licence follows: "يتوفر Corvid-2 بموجب ترخيص CC BY-NC"
+    r"(?:^|\s)([a-z][a-z0-9]*(?:[-.][a-z0-9]+)+)\s+(?:\p{Arabic}+\s+){0,2}?(?:ترخيص|رخصه|بترخيص|برخصه)",
 ]
 _ORG_EN = r"\b(?:company|startup|start-up|lab|firm|developer)\s+([A-Z][A-Za-z0-9]+)"
+# whose a model is: "Acme's Heron-Base", "Acme’s new Tern-2"
+_ORG_POSS = (r"\b([A-Z][A-Za-z0-9]+)['’]s\s+(?:(?:new|latest|open|open-source|open-weight)\s+)?"
+             r"[A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)+")
 _ORG_AR = r"(?:^|\s)[وفبل]?(?:ال)?شرك[هة]\s+([a-z][a-z0-9]+)"
 _NEEDS = {
     _CTX_EN[0]: r"(?i)model|llm",
@@ -452,7 +466,11 @@ _NEEDS = {
     _CTX_AR[2]: r"-v\d",
     _CTX_EN[6]: r"weights|checkpoint",
     _CTX_AR[3]: r"اوزان",
+    _CTX_AR[4]: r"ترخيص|رخص",
+    _CTX_EN[7]: r"released|available|licensed|distributed|published|sourced|downloadable|hosted|proprietary",
+    _CTX_EN[8]: r"(?i)model|llm|checkpoint|weights|reranker|embedding",
     _ORG_EN: r"company|startup|start-up|lab|firm|developer",
+    _ORG_POSS: r"['’]s ",
     _ORG_AR: r"شرك",
 }
 
@@ -505,7 +523,8 @@ _NOT_NAMES = {
     "November", "December", "MIT", "Apache", "BSD", "GPL", "AGPL", "LGPL", "CC", "Creative", "Figure",
     "Table", "Section", "Part", "Step", "Version", "Here", "There", "Now", "All", "Both", "Some", "Every",
     "Hugging", "GitHub", "Github", "Inc", "Ltd", "LLC", "Co", "License", "Licence", "Terms", "Community",
-    "Policy", "Team", "Foundation",
+    "Policy", "Team", "Foundation", "Arabic", "English", "Chinese", "French", "German", "Spanish", "Japanese",
+    "Korean", "Hindi", "Russian", "Multilingual", "Bilingual",
 }
 
 
@@ -728,7 +747,7 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     parts = [_kb_and_shape(s, g)]
     latin_ok = s.filter(pl.col("text").str.len_chars() == pl.col("text_norm").str.len_chars())
     parts.append(_context(latin_ok, _CTX_EN, "text", "model"))
-    parts.append(_context(latin_ok, [_ORG_EN], "text", "org"))
+    parts.append(_context(latin_ok, [_ORG_EN, _ORG_POSS], "text", "org"))
     parts.append(_context(s, _CTX_AR, "text_norm", "model"))
     parts.append(_context(s, [_ORG_AR], "text_norm", "org"))
     rel_en, rel_ar = _release_objects(str(resources.data_dir()))

@@ -295,7 +295,10 @@ def _candidates(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFra
     # a model named after a cause word ("the delay, blamed on Kimi's strong showing", "التأجيل بسبب
     # أداء Kimi") is the cause, not what the event is about
     pairs = _drop_across(pairs, m, lex, "cause", pl.col("cue_end"), pl.col("m_start"), ["cue_id", "m_start"])
-    pairs = _first(pairs, [*_KEY, "m_start"], ["gap", "after", "cue_start"]).select(
+    # each model takes its nearest cue; a licence's terms are a second event of the same model ("Meta
+    # released Llama 3, but its licence caps large users"), so a model also takes its nearest of those
+    pairs = _first(pairs.with_columns(terms=(pl.col("cue_type") == "licence_restriction").fill_null(False)),
+                   [*_KEY, "m_start", "terms"], ["gap", "after", "cue_start"]).select(
         "cue_id", "model", "owner", "m_start"
     )
     with_model = cues.join(pairs, on="cue_id")
@@ -359,7 +362,7 @@ def _resolve(
     # "via GitHub") is the venue, not who acts
     lead = pl.min_horizontal(pl.col("start"), 12)
     venue = (pl.col("text_norm").str.slice(pl.col("start") - lead, lead)
-             .str.contains(r"(?:\bon|\bvia|\bto|\bfrom|عل[يى]|عبر|منصه|منصة)\s*(?:the\s*)?$"))
+             .str.contains(r"(?:\bon|\bvia|\bto|\bfrom|عل[يى]|عبر|منص\p{Arabic}*)\s*(?:the\s*)?$"))
     ents = ents.join(cand.select(*_KEY, "text_norm").unique(_KEY), on=_KEY, how="left").filter(
         ~(venue.fill_null(False) & pl.col("kind").is_in(["org", "person"])))
     actors = ents.filter(pl.col("kind").is_in(["org", "person"])).select(

@@ -181,7 +181,8 @@ def label(
 
 CV_REPEATS = 3  # shuffles of the cross-validation folds whose scores are averaged
 THRESHOLD_SMOOTH = 5  # steps of 0.01 either side over which the F-beta curve is averaged
-BETA = 1.25  # the threshold maximises F-beta, recall weighing a little more: on every dev set recall lags
+PLATEAU = 0.01  # how far below the smoothed curve's best a threshold may do and still be on its flat top
+BETA = 1.0  # F-beta of the threshold curve: precision and recall weigh alike
 
 
 def source_weights(sizes: list[int]) -> list[float]:
@@ -200,7 +201,8 @@ def fit(
 
     The F-beta curve of a few hundred candidates is flat and jagged near its top, so its single
     highest point moves with every refit: the scores are averaged over CV_REPEATS shuffles of the
-    folds and the curve over THRESHOLD_SMOOTH steps either side before its top is taken."""
+    folds, the curve over THRESHOLD_SMOOTH steps either side, and the threshold is the middle of the
+    thresholds within PLATEAU of its top."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -223,7 +225,10 @@ def fit(
         f.append((1 + b2) * prec * rec / (b2 * prec + rec) if prec + rec else 0.0)
     k = THRESHOLD_SMOOTH
     smooth = [float(np.mean(f[max(0, i - k): i + k + 1])) for i in range(len(f))]
-    best_t = float(ts[int(np.argmax(smooth))])
+    # the middle of the curve's flat top, not its highest point: every threshold within PLATEAU of the
+    # best does about as well, and its middle moves least when a refit tilts the top
+    top = [float(t) for t, v in zip(ts, smooth, strict=True) if v >= max(smooth) - PLATEAU]
+    best_t = round(float(np.median(top)), 2)
     est.fit(X, Y, sample_weight=w)
     return Scorer(
         list(x.columns),

@@ -184,3 +184,21 @@ def test_the_name_a_release_verb_puts_out_is_a_model(sentence, names):
 def test_names_listed_with_a_models_are_models(sentence, names):
     e = _ents(sentence).filter(pl.col("kind") == "model").sort("start")
     assert e["surface"].str.to_lowercase().to_list() == [n.lower() for n in names]
+
+
+@pytest.mark.parametrize(("sentence", "name"), [
+    ("Corvid-Rerank-2 is released under CC BY-NC 4.0.", "Corvid-Rerank-2"),
+    ("Pelican is now available on Hugging Face.", "Pelican"),
+    ("We compared it with the Heron-Base model.", "Heron-Base"),
+    ("يتوفر Corvid-Rerank-2 بموجب ترخيص CC BY-NC 4.0.", "corvid-rerank-2"),
+])
+def test_what_is_released_or_licensed_is_a_model(sentence, name):
+    e = _ents(sentence).filter(pl.col("kind") == "model")
+    assert e["surface"].str.to_lowercase().to_list() == [name.lower()]
+
+
+def test_a_possessive_before_a_model_names_its_organisation():
+    e = _ents("Acme's Heron-Base model weights are for research use only.")
+    assert e.filter(pl.col("kind") == "org")["canonical"].to_list() == ["Acme"]
+    # a language is no model: "the Arabic-English model"
+    assert _ents("They trained an Arabic-English model.").filter(pl.col("kind") == "model").height == 0

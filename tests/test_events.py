@@ -412,3 +412,12 @@ def test_a_platform_something_is_put_on_does_not_act_in_arabic(tmp_path):
                                    encoding="utf-8")
     c = _candidates_of(tmp_path).filter(pl.col("model") == "Tern-3B")
     assert c.height and "Hugging Face" not in c["actor"].to_list()
+
+
+def test_a_model_released_under_restricting_terms_is_two_events(tmp_path):
+    """"X is released under CC BY-NC": an open release and a licence restriction, both of X, as the
+    annotation guide's "released Llama 3 but its licence caps large users"."""
+    (tmp_path / "a.md").write_text("---\ntitle: Notes\n---\nMeta released Kestrel-8B under a research-only licence.\n",
+                                   encoding="utf-8")
+    c = _candidates_of(tmp_path).filter(pl.col("model") == "Kestrel-8B")
+    assert {"open_release", "licence_restriction"} <= set(c["event_type"])
