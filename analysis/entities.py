@@ -431,7 +431,8 @@ _CTX_EN = [
     # available on Hugging Face", "Rook is proprietary"
     r"\b([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)\s+(?:is|are|was|were|has been|have been)\s+"
     r"(?:(?:now|also|only|fully|publicly|freely|still)\s+){0,2}"
-    r"(?:released|available|licensed|distributed|published|open[- ]sourced|downloadable|hosted|proprietary)\b",
+    r"(?:released|available|licensed|distributed|published|open[- ]sourced|downloadable|hosted"
+    r"|proprietary)\b",
     # a name with a hyphen or an inner capital before the word for a model: "the Heron-Base model",
     # "NovaSearch's reranker"
     r"\b([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)+|[A-Z][a-z]+[A-Z][A-Za-z0-9]*)(?:'s)?\s+"
@@ -546,7 +547,8 @@ def _release_objects(data_dir: str) -> tuple[dict[str, str], dict[str, str]]:
     with its cheap test (English, Arabic)."""
     del data_dir  # the cache key
     t = triggers.trigger_rows().filter(
-        (pl.col("role") == "release") | ((pl.col("role") == "event") & (pl.col("event_type") == "open_release"))
+        (pl.col("role") == "release")
+        | ((pl.col("role") == "event") & (pl.col("event_type") == "open_release"))
     )
 
     def forms(lang: str) -> list[str]:
@@ -563,8 +565,10 @@ def _release_objects(data_dir: str) -> tuple[dict[str, str], dict[str, str]]:
 
 _REPO = (r"(?:^|[^\w./@:-]|(?:huggingface\.co|hf\.co|github\.com)/)"
          r"([A-Za-z][\w.-]*[A-Za-z0-9]/[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?:$|[^\w/-])")
-_REPO_CUE = r"(?i)hugging|\bhf\b|model|checkpoint|weight|embedding|github|\brepo|نموذج|نماذج|اوزان|أوزان|هاغينغ|هجينج|هاجينج"
-_FILE_EXT = r"(?i)\.(?:md|py|txt|json|jsonl|ya?ml|html?|js|ts|csv|ipynb|sh|toml|cfg|ini|png|jpe?g|pdf|zip|gz)$"
+_REPO_CUE = (r"(?i)hugging|\bhf\b|model|checkpoint|weight|embedding|github|\brepo"
+             r"|نموذج|نماذج|اوزان|أوزان|هاغينغ|هجينج|هاجينج")
+_FILE_EXT = (r"(?i)\.(?:md|py|txt|json|jsonl|ya?ml|html?|js|ts|csv|ipynb|sh|toml|cfg|ini"
+             r"|png|jpe?g|pdf|zip|gz)$")
 _ORG_TAIL = r"(?:ai|labs?|research|inc|org|team|tech|hq|official)$"
 
 
@@ -641,7 +645,8 @@ def _repo_ids(s: pl.DataFrame, column: str, kbm: pl.DataFrame) -> pl.DataFrame:
         .drop_nulls("whole")
         .unique([*_KEY, "whole"], maintain_order=True)
         .with_columns(rid=pl.col("whole").str.extract(_REPO, 1))
-        .with_columns(org=pl.col("rid").str.split("/").list.first(), name=pl.col("rid").str.split("/").list.last())
+        .with_columns(org=pl.col("rid").str.split("/").list.first(),
+                      name=pl.col("rid").str.split("/").list.last())
         # a path ("and/or", "read/write") is not a repository: the name holds a version, size or
         # separator, and the sentence is about models or names the hub
         .filter(pl.col("name").str.contains(r"[\d_.-]")
@@ -661,7 +666,8 @@ def _repo_ids(s: pl.DataFrame, column: str, kbm: pl.DataFrame) -> pl.DataFrame:
     orgs = _repo_orgs(str(resources.data_dir()))
     key = pl.col("org").str.to_lowercase().str.replace_all(r"[\s\-_.·]+", "")
     acct = pl.coalesce(key.replace_strict(orgs, default=None, return_dtype=pl.String),
-                       key.str.replace(_ORG_TAIL, "").replace_strict(orgs, default=None, return_dtype=pl.String))
+                       key.str.replace(_ORG_TAIL, "").replace_strict(orgs, default=None,
+                                                                     return_dtype=pl.String))
     hits = hits.with_columns(surface=_surface(), acct=acct).with_columns(
         canonical=pl.col("surface").str.split("/").list.last())
     # the longest known model inside the id's name
@@ -765,7 +771,8 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     # where spans overlap, a hub's repository id wins (it is the whole name), then the knowledge base's
     # reading, then the longest
     e = e.with_columns(
-        hrank=pl.col("how").replace_strict({"repo": -1, "kb": 0, "shape": 0, "translit": 1, "context": 2}, default=3)
+        hrank=pl.col("how").replace_strict({"repo": -1, "kb": 0, "shape": 0, "translit": 1, "context": 2},
+                                           default=3)
     )
     e = e.sort([*_KEY, "hrank", "start", "end"], descending=[False, False, False, False, True])
     e = e.with_columns(i=text.index_in_run(_KEY)).filter(pl.col("i") < 4 * MAX_PER_SENTENCE)
@@ -838,7 +845,8 @@ def publishers(docs: pl.DataFrame) -> pl.DataFrame:
     orgs = _repo_orgs(str(resources.data_dir()))
     key = pl.col("label").str.replace_all(r"[\s\-_.·]+", "")
     by_host = (
-        base.drop_nulls("host").filter(~pl.col("host").str.contains(r"^[\d.]+$|^\[") & pl.col("host").str.contains(r"\."))
+        base.drop_nulls("host")
+        .filter(~pl.col("host").str.contains(r"^[\d.]+$|^\[") & pl.col("host").str.contains(r"\."))
         .select("doc_id", label=label)
         .filter(pl.col("label").str.contains(r"^[a-z][a-z0-9-]+$"))
         .select("doc_id", by_host=pl.coalesce(key.replace_strict(orgs, default=None, return_dtype=pl.String),

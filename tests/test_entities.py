@@ -177,7 +177,8 @@ def test_the_name_a_release_verb_puts_out_is_a_model(sentence, names):
 
 
 @pytest.mark.parametrize(("sentence", "names"), [
-    ("We are releasing two models, Lark-Small and Lark-Base, with open weights.", ["Lark-Small", "Lark-Base"]),
+    ("We are releasing two models, Lark-Small and Lark-Base, with open weights.",
+     ["Lark-Small", "Lark-Base"]),
     ("وأتاحت أنثروبيك نموذجي Sonnet وOpus عبر واجهتها البرمجية.", ["sonnet", "opus"]),
     ("It released Tern-S, Tern-M and Tern-L today.", ["Tern-S", "Tern-M", "Tern-L"]),
 ])

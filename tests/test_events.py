@@ -402,7 +402,8 @@ def test_a_pages_address_names_who_we_are_but_makes_no_models(tmp_path):
     c = _candidates_of(tmp_path)
     vendor = c.filter((pl.col("doc_id") == "vendor") & (pl.col("model") == "Tern-3B"))
     news = c.filter((pl.col("doc_id") == "news") & (pl.col("model") == "Zorvex-9B"))
-    assert vendor.height and (vendor["actor"] == "Vectorly").all() and (vendor["actor_src"] == "publisher").all()
+    assert vendor.height and (vendor["actor"] == "Vectorly").all()
+    assert (vendor["actor_src"] == "publisher").all()
     assert news.height and (news["actor"] == "Zorvex-9B").all()
 
 
@@ -417,7 +418,7 @@ def test_a_platform_something_is_put_on_does_not_act_in_arabic(tmp_path):
 def test_a_model_released_under_restricting_terms_is_two_events(tmp_path):
     """"X is released under CC BY-NC": an open release and a licence restriction, both of X, as the
     annotation guide's "released Llama 3 but its licence caps large users"."""
-    (tmp_path / "a.md").write_text("---\ntitle: Notes\n---\nMeta released Kestrel-8B under a research-only licence.\n",
-                                   encoding="utf-8")
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Notes\n---\nMeta released Kestrel-8B under a research-only licence.\n", encoding="utf-8")
     c = _candidates_of(tmp_path).filter(pl.col("model") == "Kestrel-8B")
     assert {"open_release", "licence_restriction"} <= set(c["event_type"])
