@@ -793,7 +793,51 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
         (pl.col("s2") < pl.col("end")) & (pl.col("start") < pl.col("e2"))).select(*_KEY, "i")])
     e = e.join(lost.select(*_KEY, "i").unique(), on=[*_KEY, "i"], how="anti")
     e = e.sort([*_KEY, "start", "end"]).with_columns(n=text.index_in_run(_KEY))
-    return e.filter(pl.col("n") < MAX_PER_SENTENCE).select(cols)
+    return _makers(e.filter(pl.col("n") < MAX_PER_SENTENCE).select(cols), s)
+
+
+# what stands between an organisation and the model it makes: "Naver's Provence", "Provence from Naver",
+# "Provence, developed by Naver", "Provence من Naver", "Provence التابع لشركة Naver"
+_MAKER_BEFORE = r"^\s*['’]s\s+(?:(?:new|latest|own|open|open-source|open-weight)\s+)?$"
+_MAKER_AFTER = (r"^\s*,?\s*(?:(?:developed|made|built|trained|released|published|created)\s+)?"
+                r"(?:from|by)\s+(?:the\s+)?$"
+                r"|^\s*[،,]?\s*(?:من|من شركه|من تطوير|طورته|التابع لشركه|التابع ل|الذي طورته)\s*"
+                r"(?:شركه\s*)?$")
+
+
+def _makers(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
+    """A model with no owner takes the organisation the sentence says makes it, right before it with a
+    possessive or right after it with "from", "by", "من": what the article says of a model it does
+    not know."""
+    no_owner = e.filter((pl.col("kind") == "model") & pl.col("owner").is_null())
+    if no_owner.height == 0:
+        return e
+    orgs = e.filter(pl.col("kind") == "org").select(*_KEY, o0="start", o1="end", maker="canonical",
+                                                     m_country="country")
+    pairs = (
+        no_owner.select(*_KEY, "start", "end").join(orgs, on=_KEY).join(s.select(*_KEY, "text_norm"), on=_KEY)
+        .with_columns(
+            before=pl.when(pl.col("o1") <= pl.col("start"))
+            .then(pl.col("text_norm").str.slice(pl.col("o1"), (pl.col("start") - pl.col("o1")).clip(0, 40))),
+            after=pl.when(pl.col("o0") >= pl.col("end"))
+            .then(pl.col("text_norm").str.slice(pl.col("end"), (pl.col("o0") - pl.col("end")).clip(0, 40))),
+        )
+        .filter(((pl.col("start") - pl.col("o1")).is_between(0, 40)
+                 & pl.col("before").str.contains(_MAKER_BEFORE))
+                | ((pl.col("o0") - pl.col("end")).is_between(0, 40)
+                   & pl.col("after").str.contains(_MAKER_AFTER)))
+        .sort([*_KEY, "start", "o0"])
+        .unique([*_KEY, "start", "end"], keep="first", maintain_order=True)
+        .select(*_KEY, "start", "end", "maker", "m_country")
+    )
+    if pairs.height == 0:
+        return e
+    return (e.join(pairs, on=[*_KEY, "start", "end"], how="left", maintain_order="left")
+            .with_columns(owner=pl.when(pl.col("kind") == "model").then(pl.coalesce("owner", "maker"))
+                          .otherwise("owner"),
+                          country=pl.when((pl.col("kind") == "model") & pl.col("country").is_null())
+                          .then("m_country").otherwise("country"))
+            .drop("maker", "m_country"))
 
 
 # --- who publishes a document ---------------------------------------------------------------------

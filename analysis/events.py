@@ -514,6 +514,17 @@ def _resolve(
             actor=pl.coalesce("actor", "e_actor"),
         )
     )
+    # a model the knowledge base does not know is made by whoever another sentence of the article says
+    # makes it ("Naver's Provence ..." then "Provence is released under CC BY-NC")
+    makers = (ents.filter((pl.col("kind") == "model") & pl.col("owner").is_not_null())
+              .sort("doc_id", "sentence_idx", "start")
+              .unique(["doc_id", "canonical"], keep="first", maintain_order=True)
+              .select("doc_id", model="canonical", a_maker="owner"))
+    cand = (cand.join(makers, on=["doc_id", "model"], how="left")
+            .with_columns(actor_src=pl.when(pl.col("actor").is_null() & pl.col("a_maker").is_not_null())
+                          .then(pl.lit("article")).otherwise("actor_src"),
+                          actor=pl.coalesce("actor", "a_maker"))
+            .drop("a_maker"))
     # a model whose maker neither the knowledge base nor the article names, on a page whose publisher is
     # known, is the publisher's own ("Lumen-3-14B's licence does not allow ..." on the lab's blog)
     if pubs is not None and pubs.height:

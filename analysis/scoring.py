@@ -47,7 +47,8 @@ def features() -> dict[str, pl.Expr]:
         "model_shape": pl.col("model_how") == "shape",
         "model_from_ref": pl.col("model_src").fill_null("") == "ref",
         "actor_from_model": pl.col("actor_src").fill_null("") == "model",
-        "actor_from_ref": pl.col("actor_src").fill_null("") == "ref",
+        # "the company", or the maker another sentence of the article names
+        "actor_from_ref": pl.col("actor_src").fill_null("").is_in(["ref", "article"]),
         "actor_is_model": pl.col("actor_src").fill_null("") == "self",
         # the page's own publisher speaking ("we released"), known from where the page is published
         "actor_is_publisher": pl.col("actor_src").fill_null("") == "publisher",

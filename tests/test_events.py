@@ -422,3 +422,11 @@ def test_a_model_released_under_restricting_terms_is_two_events(tmp_path):
         "---\ntitle: Notes\n---\nMeta released Kestrel-8B under a research-only licence.\n", encoding="utf-8")
     c = _candidates_of(tmp_path).filter(pl.col("model") == "Kestrel-8B")
     assert {"open_release", "licence_restriction"} <= set(c["event_type"])
+
+
+def test_a_model_unknown_to_the_knowledge_base_is_made_by_whom_the_article_says(tmp_path):
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Notes\n---\nWe compared three rerankers, among them Naver's Provence-v2 model.\n\n"
+        "Provence-v2 is released under CC BY-NC 4.0.\n", encoding="utf-8")
+    c = _candidates_of(tmp_path).filter((pl.col("model") == "Provence-v2") & (pl.col("sentence_idx") == 1))
+    assert c.height and (c["actor"] == "Naver").all() and (c["actor_src"] == "article").all()
