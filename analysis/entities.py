@@ -476,6 +476,26 @@ _NEEDS = {
 }
 
 
+def _spans(rows: pl.DataFrame, column: str, pat: str, as_: str = "name") -> pl.DataFrame:
+    """Every match of `pat` in `column` with its first group as `as_` and that group's offsets
+    (`start`, `end`, in characters): the whole match found, then the group in it."""
+    return (
+        rows.select(*_KEY, "text", "text_norm", whole=pl.col(column).str.extract_all(pat))
+        .explode("whole")
+        .drop_nulls("whole")
+        .unique([*_KEY, "whole"], maintain_order=True)
+        .with_columns(pl.col("whole").str.extract(pat, 1).alias(as_))
+        .drop_nulls(as_)
+        .with_columns(b0=pl.col(column).str.find(pl.col("whole"), literal=True),
+                      b1=pl.col("whole").str.find(pl.col(as_), literal=True))
+        .drop_nulls(["b0", "b1"])
+        .with_columns(start=(_chars(pl.col(column), pl.col("b0"))
+                             + _chars(pl.col("whole"), pl.col("b1"))).cast(pl.Int64))
+        .with_columns(end=pl.col("start") + pl.col(as_).str.len_chars().cast(pl.Int64))
+        .drop("b0", "b1")
+    )
+
+
 def _context(s: pl.DataFrame, patterns: list[str], column: str, kind: str,
              needs: dict[str, str] | None = None) -> pl.DataFrame:
     """Names in a model's or a company's place, with their offsets: full match found, then the name in it."""
@@ -484,26 +504,7 @@ def _context(s: pl.DataFrame, patterns: list[str], column: str, kind: str,
         # a cheap test first: the words every match holds, so the full pattern reads few sentences
         need = (needs or _NEEDS).get(pat)
         rows = s.filter(pl.col(column).str.contains(need)) if need else s
-        hits = (
-            rows.select(*_KEY, "text", "text_norm", whole=pl.col(column).str.extract_all(pat))
-            .explode("whole")
-            .drop_nulls("whole")
-            .unique([*_KEY, "whole"], maintain_order=True)
-            .with_columns(name=pl.col("whole").str.extract(pat, 1))
-            .drop_nulls("name")
-            .with_columns(
-                b0=pl.col(column).str.find(pl.col("whole"), literal=True),
-                b1=pl.col("whole").str.find(pl.col("name"), literal=True),
-            )
-            .drop_nulls(["b0", "b1"])
-            .with_columns(
-                start=(_chars(pl.col(column), pl.col("b0")) + _chars(pl.col("whole"), pl.col("b1"))).cast(
-                    pl.Int64
-                )
-            )
-            .with_columns(end=pl.col("start") + pl.col("name").str.len_chars().cast(pl.Int64))
-        )
-        parts.append(hits.select(*_KEY, "text", "text_norm", "start", "end", "name"))
+        parts.append(_spans(rows, column, pat).select(*_KEY, "text", "text_norm", "start", "end", "name"))
     if not parts:
         return pl.DataFrame()
     c = pl.concat(parts).filter(_a_name(pl.col("name")))
@@ -523,7 +524,7 @@ _NOT_NAMES = {
     "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
     "November", "December", "MIT", "Apache", "BSD", "GPL", "AGPL", "LGPL", "CC", "Creative", "Figure",
     "Table", "Section", "Part", "Step", "Version", "Here", "There", "Now", "All", "Both", "Some", "Every",
-    "Hugging", "GitHub", "Github", "Inc", "Ltd", "LLC", "Co", "License", "Licence", "Terms", "Community",
+    "Inc", "Ltd", "LLC", "Co", "License", "Licence", "Terms", "Community",
     "Policy", "Team", "Foundation", "Arabic", "English", "Chinese", "French", "German", "Spanish", "Japanese",
     "Korean", "Hindi", "Russian", "Multilingual", "Bilingual",
 }
@@ -625,6 +626,16 @@ def _coordinated(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(out).unique([*_KEY, "start", "end", "kind", "how"], keep="first", maintain_order=True)
 
 
+def _org_named(name: pl.Expr) -> pl.Expr:
+    """The knowledge base's organisation an account or host name spells ("mistralai", "deepseek-ai",
+    "zilliztech"), squashed and with or without a tail such as "ai" or "labs"; else null."""
+    orgs = _repo_orgs(str(resources.data_dir()))
+    key = name.str.to_lowercase().str.replace_all(r"[\s\-_.·]+", "")
+    return pl.coalesce(key.replace_strict(orgs, default=None, return_dtype=pl.String),
+                       key.str.replace(_ORG_TAIL, "").replace_strict(orgs, default=None,
+                                                                     return_dtype=pl.String))
+
+
 def _title(name: pl.Expr) -> pl.Expr:
     """An account or host name as an organisation's: its first letter a capital ("acme" → "Acme")."""
     return name.str.slice(0, 1).str.to_uppercase() + name.str.slice(1)
@@ -639,12 +650,9 @@ def _repo_ids(s: pl.DataFrame, column: str, kbm: pl.DataFrame) -> pl.DataFrame:
     rows = s.filter(pl.col(column).str.contains("/"))
     if rows.height == 0:
         return pl.DataFrame()
+    # the span is the whole id, so a name read inside it ("النموذج acme/…" → "acme") gives way
     hits = (
-        rows.select(*_KEY, "text", "text_norm", whole=pl.col(column).str.extract_all(_REPO))
-        .explode("whole")
-        .drop_nulls("whole")
-        .unique([*_KEY, "whole"], maintain_order=True)
-        .with_columns(rid=pl.col("whole").str.extract(_REPO, 1))
+        _spans(rows, column, _REPO, "rid")
         .with_columns(org=pl.col("rid").str.split("/").list.first(),
                       name=pl.col("rid").str.split("/").list.last())
         # a path ("and/or", "read/write") is not a repository: the name holds a version, size or
@@ -653,22 +661,10 @@ def _repo_ids(s: pl.DataFrame, column: str, kbm: pl.DataFrame) -> pl.DataFrame:
                 & ~pl.col("name").str.contains(_FILE_EXT)
                 & (pl.col("whole").str.contains(r"(?:huggingface|hf|github)\.(?:co|com)/")
                    | pl.col(column).str.contains(_REPO_CUE)))
-        .with_columns(b0=pl.col(column).str.find(pl.col("whole"), literal=True),
-                      b1=pl.col("whole").str.find(pl.col("rid"), literal=True))
-        .drop_nulls(["b0", "b1"])
-        # the span is the whole id, so a name read inside it ("النموذج acme/…" → "acme") gives way
-        .with_columns(start=(_chars(pl.col(column), pl.col("b0"))
-                             + _chars(pl.col("whole"), pl.col("b1"))).cast(pl.Int64))
-        .with_columns(end=pl.col("start") + pl.col("rid").str.len_chars().cast(pl.Int64))
     )
     if hits.height == 0:
         return pl.DataFrame()
-    orgs = _repo_orgs(str(resources.data_dir()))
-    key = pl.col("org").str.to_lowercase().str.replace_all(r"[\s\-_.·]+", "")
-    acct = pl.coalesce(key.replace_strict(orgs, default=None, return_dtype=pl.String),
-                       key.str.replace(_ORG_TAIL, "").replace_strict(orgs, default=None,
-                                                                     return_dtype=pl.String))
-    hits = hits.with_columns(surface=_surface(), acct=acct).with_columns(
+    hits = hits.with_columns(surface=_surface(), acct=_org_named(pl.col("org"))).with_columns(
         canonical=pl.col("surface").str.split("/").list.last())
     # the longest known model inside the id's name
     inner = (
@@ -842,6 +838,7 @@ def _makers(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
 
 # --- who publishes a document ---------------------------------------------------------------------
 
+_SECOND_LEVEL = ["co", "com", "org", "net", "ac", "gov", "edu", "or", "ne", "go"]  # "acme.co.uk": acme
 _HOST = r"^(?:[a-z][a-z0-9+.\-]*://)?(?:[^@/]*@)?(?:www\.)?([^/?#:\s]+)"
 
 
@@ -886,17 +883,12 @@ def publishers(docs: pl.DataFrame) -> pl.DataFrame:
     sld = pl.when((labels.list.len() >= 3) & labels.list.get(-2, null_on_oob=True).is_in(_SECOND_LEVEL)
                   & (labels.list.get(-1, null_on_oob=True).str.len_chars() == 2))
     label = sld.then(labels.list.get(-3, null_on_oob=True)).otherwise(labels.list.get(-2, null_on_oob=True))
-    orgs = _repo_orgs(str(resources.data_dir()))
-    key = pl.col("label").str.replace_all(r"[\s\-_.·]+", "")
     by_host = (
         base.drop_nulls("host")
         .filter(~pl.col("host").str.contains(r"^[\d.]+$|^\[") & pl.col("host").str.contains(r"\."))
         .select("doc_id", label=label)
         .filter(pl.col("label").str.contains(r"^[a-z][a-z0-9-]+$"))
-        .select("doc_id", by_host=pl.coalesce(key.replace_strict(orgs, default=None, return_dtype=pl.String),
-                                              key.str.replace(_ORG_TAIL, "").replace_strict(
-                                                  orgs, default=None, return_dtype=pl.String),
-                                              _title(pl.col("label"))))
+        .select("doc_id", by_host=pl.coalesce(_org_named(pl.col("label")), _title(pl.col("label"))))
     )
     got = (by_src.join(by_url, on="doc_id", how="left").join(by_host, on="doc_id", how="left")
            .with_columns(by_host=pl.when(pl.col("listed").fill_null(False)).then(None).otherwise("by_host")))
@@ -908,5 +900,3 @@ def publishers(docs: pl.DataFrame) -> pl.DataFrame:
         on="doc_id", how="left", maintain_order="left",
     )
 
-
-_SECOND_LEVEL = ["co", "com", "org", "net", "ac", "gov", "edu", "or", "ne", "go"]
