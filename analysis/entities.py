@@ -348,7 +348,7 @@ def _kb_and_shape(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
     may = (
         (pl.col("kind") == "model")
         & same
-        & ~pl.col("after").is_in(list(_STOP_EN | _NOT_NAMES))
+        & ~pl.col("after").is_in(list(_not_names()))
         & pl.col("surface0").str.contains(r"^[A-Za-z]")
     )
     # words and capitals are counted once per sentence, and only in those where a product name may follow
@@ -518,11 +518,10 @@ def _context(s: pl.DataFrame, patterns: list[str], column: str, kind: str,
     )
 
 
-# words a capital or a release verb puts where a name could stand, that are never one
+# words a capital or a release verb puts where a name could stand, that are never one (with the English
+# month and weekday names of data/vocab: `_not_names`)
 _NOT_NAMES = {
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Today", "Yesterday",
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December", "MIT", "Apache", "BSD", "GPL", "AGPL", "LGPL", "CC", "Creative", "Figure",
+    "Today", "Yesterday", "MIT", "Apache", "BSD", "GPL", "AGPL", "LGPL", "CC", "Creative", "Figure",
     "Table", "Section", "Part", "Step", "Version", "Here", "There", "Now", "All", "Both", "Some", "Every",
     "Inc", "Ltd", "LLC", "Co", "License", "Licence", "Terms", "Community",
     "Policy", "Team", "Foundation", "Arabic", "English", "Chinese", "French", "German", "Spanish", "Japanese",
@@ -530,10 +529,23 @@ _NOT_NAMES = {
 }
 
 
+@functools.lru_cache(maxsize=4)
+def _calendar_words(data_dir: str) -> frozenset[str]:
+    """The English month and weekday names the date stage reads (months.csv, date_words.csv), capitalised."""
+    del data_dir  # the cache key
+    months = resources.read_vocab("vocab", "months.csv").filter(pl.col("calendar") == "english")["name"]
+    days = resources.read_vocab("vocab", "date_words.csv").filter(pl.col("type") == "weekday_en")["phrase"]
+    return frozenset(w.strip().capitalize() for w in [*months.to_list(), *days.to_list()] if w)
+
+
+def _not_names() -> set[str]:
+    return _STOP_EN | _NOT_NAMES | _calendar_words(str(resources.data_dir()))
+
+
 def _a_name(name: pl.Expr) -> pl.Expr:
     """Not a word that only stands where a name could ("The", "Tuesday"), nor one made of it
     ("MIT-licensed", "Apache-2.0")."""
-    no = list(_STOP_EN | _NOT_NAMES)
+    no = list(_not_names())
     return ~name.is_in(no) & ~name.str.extract(r"^([^-.]+)[-.]", 1).is_in(no).fill_null(False)
 
 
