@@ -408,8 +408,10 @@ def _kb_and_shape(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
 
 _CTX_EN = [
     # "its new model Nova-2", "the reasoning model Z1", "a model called Apex"
+    # ("The model, Corvus Rerank, scores …": a second capitalised word belongs to the name)
     r"\b(?:model|models|LLM|LLMs)(?:\s*[,:])?\s+(?:called\s+|named\s+|dubbed\s+|known as\s+)?"
-    r"([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*|[a-z]+-[A-Za-z0-9.\-]*\d[A-Za-z0-9.\-]*)",
+    r"([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*(?: [A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)?"
+    r"|[a-z]+-[A-Za-z0-9.\-]*\d[A-Za-z0-9.\-]*)",
     # "released Z1, a 7B model", "Nova, an open-weight model"
     r"\b([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)\s*,\s*an?\s+(?:[\w-]+\s+){0,3}?"
     r"(?:\d+(?:\.\d+)?[BM]\b|model\b|LLM\b|open[- ]source\b|open[- ]weights?\b)",
@@ -440,7 +442,9 @@ _CTX_EN = [
 ]
 _CTX_AR = [
     # "نموذجها الجديد Zed-2": a Latin name after the word for model and up to two of its adjectives
-    r"(?:^|\s)(?:[وفبل]?ال)?[وفبل]?(?:نموذج|نماذج)\p{Arabic}*(?:\s+\p{Arabic}+){0,2}\s+([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)",
+    # ("يقيّم النموذج، Corvus Rerank، …": a comma may stand between, and a second Latin word belongs to it)
+    r"(?:^|\s)(?:[وفبل]?ال)?[وفبل]?(?:نموذج|نماذج)\p{Arabic}*(?:\s+\p{Arabic}+){0,2}\s*[،,:]?\s+"
+    r"([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*(?: [a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)?)",
     # a Latin name the sentence calls open: "Zed مفتوح المصدر", "Zed هو وكيل ... مفتوح المصدر"
     r"(?:^|\s)([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)\s+(?:\p{Arabic}+\s+){0,4}?(?:مفتوح|مفتوحه|مفتوحة)\s+(?:ال)?مصدر",
     # a Latin name with a version of its own, as in English
@@ -507,7 +511,13 @@ def _context(s: pl.DataFrame, patterns: list[str], column: str, kind: str,
         parts.append(_spans(rows, column, pat).select(*_KEY, "text", "text_norm", "start", "end", "name"))
     if not parts:
         return pl.DataFrame()
-    c = pl.concat(parts).filter(_a_name(pl.col("name")))
+    # a second word that is never part of a name ("model Nova For …") is left out of it
+    no = list(_not_names())
+    two = pl.col("name").str.extract(r"^(\S+) (\S+)$", 2)
+    c = pl.concat(parts).with_columns(
+        name=pl.when(_title(two).is_in(no)).then(pl.col("name").str.extract(r"^(\S+) ", 1)).otherwise("name")
+    ).with_columns(end=pl.col("start") + pl.col("name").str.len_chars().cast(pl.Int64)).filter(
+        _a_name(pl.col("name")))
     return c.with_columns(
         surface=_surface(), kind=pl.lit(kind), how=pl.lit("context"), known=pl.lit(False)
     ).with_columns(
@@ -636,6 +646,46 @@ def _coordinated(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
             country=pl.lit(None, pl.String)).select(cols).cast(SCHEMA)  # type: ignore[arg-type]
         out.append(last)
     return pl.concat(out).unique([*_KEY, "start", "end", "kind", "how"], keep="first", maintain_order=True)
+
+
+LIST_ITEMS = 8  # the items read of a list a sentence opens with a colon, at most
+# an item's head: a Latin name of up to three words, then a colon or a dash ("corvus-small: 120M …")
+_LIST_HEAD = r"^\s*([a-z][a-z0-9]*(?:[-._][a-z0-9]+)*(?:\s[a-z0-9][a-z0-9._-]*){0,2})\s*(?::|\s[–—-]\s)"
+# what the opening sentence says the list holds: models, checkpoints, sizes, weights, a release
+_LIST_OF = (r"model|checkpoint|variant|\bsizes?\b|weight|releas|launch|\bllms?\b"
+            r"|نموذج|نماذج|نسخ|اصدار|احجام|حجم|اوزان")
+
+
+def _list_heads(s: pl.DataFrame) -> pl.DataFrame:
+    """Names heading the items of a list that a sentence about models opens with a colon ("We are
+    releasing two checkpoints today:" then "corvus-small: 120M parameters", "corvus-base: 560M"): each
+    is a model (`how = list`). Items are the sentences right after the colon, read while each opens
+    with a name and its own colon or dash."""
+    ends = pl.col("text_norm").str.strip_chars().str.ends_with(":")
+    intro = s.filter(ends & pl.col("text_norm").str.contains(_LIST_OF)).select("doc_id", i0="sentence_idx")
+    if intro.height == 0:
+        return pl.DataFrame()
+    items = (intro.with_columns(sentence_idx=pl.col("i0") + pl.int_ranges(1, LIST_ITEMS + 1))
+             .explode("sentence_idx").join(s, on=_KEY))
+    hits = _spans(items, "text_norm", _LIST_HEAD).join(items.select(*_KEY, "i0"), on=_KEY)
+    if hits.height == 0:
+        return pl.DataFrame()
+    no = list(_not_names())
+    first = _title(pl.col("surface").str.extract(r"^([^\s\-.]+)", 1))
+    return (
+        hits.with_columns(surface=_surface())
+        # a name, shaped as a model's is (a digit, a separator, an inner capital, a second word): "Note:",
+        # "Speed:" and "Step 1:" head no model
+        .filter(~first.is_in(no) & _a_name(pl.col("surface"))
+                & pl.col("surface").str.contains(r"[\d\-._\s]|[a-z][A-Z]"))
+        # an item counts only while every sentence before it, back to the colon, was an item too
+        .sort("doc_id", "i0", "sentence_idx")
+        .filter(pl.col("sentence_idx") - pl.col("i0") == pl.int_range(1, pl.len() + 1).over("doc_id", "i0"))
+        .unique([*_KEY, "start"], keep="first", maintain_order=True)
+        .with_columns(kind=pl.lit("model"), how=pl.lit("list"), known=pl.lit(False),
+                      canonical=pl.col("surface"), family=pl.lit(None, pl.String),
+                      owner=pl.lit(None, pl.String), country=pl.lit(None, pl.String))
+    )
 
 
 def _org_named(name: pl.Expr) -> pl.Expr:
@@ -770,6 +820,7 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     parts.append(_repo_ids(latin_ok, "text", parts[0]))
     parts.append(_repo_ids(s.join(latin_ok.select(_KEY), on=_KEY, how="anti"), "text_norm", parts[0]))
     parts.append(_translit(s))
+    parts.append(_list_heads(s))
     cols = list(SCHEMA)
     found = [p.select(cols).cast(SCHEMA) for p in parts if p.height]  # type: ignore[arg-type]
     e = pl.concat(found) if found else pl.DataFrame(schema=SCHEMA)
@@ -779,7 +830,8 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     # where spans overlap, a hub's repository id wins (it is the whole name), then the knowledge base's
     # reading, then the longest
     e = e.with_columns(
-        hrank=pl.col("how").replace_strict({"repo": -1, "kb": 0, "shape": 0, "translit": 1, "context": 2},
+        hrank=pl.col("how").replace_strict({"repo": -1, "kb": 0, "shape": 0, "translit": 1, "context": 2,
+                                            "list": 2},
                                            default=3)
     )
     e = e.sort([*_KEY, "hrank", "start", "end"], descending=[False, False, False, False, True])
@@ -795,8 +847,8 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     )
     # a name read from its context gives way to any the knowledge base knows there, organisation or
     # model ("released on Hugging Face": "Hugging" is not a model)
-    ctx = e.filter(pl.col("how") == "context").select(*_KEY, "i", "start", "end")
-    kbs = e.filter(pl.col("how") != "context").select(*_KEY, s2="start", e2="end")
+    ctx = e.filter(pl.col("how").is_in(["context", "list"])).select(*_KEY, "i", "start", "end")
+    kbs = e.filter(~pl.col("how").is_in(["context", "list"])).select(*_KEY, s2="start", e2="end")
     lost = pl.concat([lost.select(*_KEY, "i"), ctx.join(kbs, on=_KEY).filter(
         (pl.col("s2") < pl.col("end")) & (pl.col("start") < pl.col("e2"))).select(*_KEY, "i")])
     e = e.join(lost.select(*_KEY, "i").unique(), on=[*_KEY, "i"], how="anti")

@@ -301,11 +301,39 @@ def _candidates(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFra
                    [*_KEY, "m_start", "terms"], ["gap", "after", "cue_start"]).select(
         "cue_id", "model", "owner", "m_start"
     )
-    with_model = cues.join(pairs, on="cue_id")
-    without = cues.join(pairs, on="cue_id", how="anti").with_columns(
-        model=pl.lit(None, pl.String), owner=pl.lit(None, pl.String), m_start=pl.lit(None, pl.Int64)
+    with_model = cues.join(pairs, on="cue_id").with_columns(m_list=pl.lit(False))
+    without = cues.join(pairs, on="cue_id", how="anti")
+    listed = _listed(without, ents)
+    without = without.join(listed, on="cue_id", how="anti").with_columns(
+        model=pl.lit(None, pl.String), owner=pl.lit(None, pl.String), m_start=pl.lit(None, pl.Int64),
+        m_list=pl.lit(False),
     )
-    return pl.concat([with_model, without.select(with_model.columns)]).sort("cue_id", "m_start")
+    listed = cues.join(listed, on="cue_id")
+    return pl.concat([with_model, without.select(with_model.columns),
+                      listed.select(with_model.columns)]).sort("cue_id", "m_start", "model")
+
+
+def _listed(cues: pl.DataFrame, ents: pl.DataFrame) -> pl.DataFrame:
+    """The models a cue's sentence lists after its colon ("We are releasing two checkpoints today:"
+    then "corvus-small: …", "corvus-base: …"): the list heads of the sentences right after it, one
+    row per (cue, model), with no position in the cue's sentence (`m_start` null)."""
+    heads = ents.filter((pl.col("kind") == "model") & (pl.col("how") == "list")).select(
+        "doc_id", j="sentence_idx", model="canonical", owner="owner")
+    opens = cues.filter(pl.col("takes_model") & pl.col("text_norm").str.strip_chars().str.ends_with(":"))
+    if heads.height == 0 or opens.height == 0:
+        return pl.DataFrame(schema={"cue_id": pl.UInt32, "model": pl.String, "owner": pl.String,
+                                    "m_start": pl.Int64, "m_list": pl.Boolean})
+    return (
+        opens.select("cue_id", "doc_id", "sentence_idx")
+        .with_columns(j=pl.col("sentence_idx") + pl.int_ranges(1, entities.LIST_ITEMS + 1))
+        .explode("j")
+        .join(heads, on=["doc_id", "j"])
+        .sort("cue_id", "j")
+        # the list is the run of items right after the colon (the entities stage reads it so)
+        .filter(pl.col("j") - pl.col("sentence_idx") == pl.int_range(1, pl.len() + 1).over("cue_id"))
+        .unique(["cue_id", "model"], keep="first", maintain_order=True)
+        .select("cue_id", "model", "owner", m_start=pl.lit(None, pl.Int64), m_list=pl.lit(True))
+    )
 
 
 @functools.lru_cache(maxsize=4)
@@ -449,7 +477,8 @@ def _resolve(
         model=pl.coalesce("model", "e_model"),
         # (a licence's model is told apart: the scorer weighs "the model" references on their own)
         model_src=pl.when(pl.col("e_model").is_not_null())
-        .then(pl.when(pl.col("licence_ref").fill_null(False)).then(pl.lit("licence")).otherwise(pl.lit("ref"))),
+        .then(pl.when(pl.col("licence_ref").fill_null(False)).then(pl.lit("licence")).otherwise(pl.lit("ref")))
+        .when(pl.col("m_list")).then(pl.lit("list")),
         actor_src=pl.when(pl.col("actor").is_null() & pl.col("e_owner").is_not_null())
         .then(pl.lit("ref"))
         .otherwise("actor_src"),
@@ -656,7 +685,15 @@ def _article_openness(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.D
         .pipe(_first, ["doc_id", "sentence_idx", "o_start"], ["m_idx", "m_start"], ["m_idx", "m_start"])
         .select("doc_id", "model", "o_open")
     )
-    said = pl.concat([near, last]).unique().with_columns(exact=pl.lit(0))
+    # ... and of every item of the list that model heads ("two checkpoints: A: …, B: …. Both are on
+    # Hugging Face under Apache 2.0")
+    heads = (ents.filter((pl.col("kind") == "model") & (pl.col("how") == "list"))
+             .select("doc_id", "sentence_idx", model="canonical").unique().sort("doc_id", "sentence_idx")
+             .with_columns(run=pl.col("sentence_idx") - pl.int_range(pl.len()).over("doc_id")))
+    mates = (last.join(heads.select("doc_id", "model", "run"), on=["doc_id", "model"])
+             .join(heads.select("doc_id", "run", mate="model"), on=["doc_id", "run"])
+             .select("doc_id", model="mate", o_open="o_open"))
+    said = pl.concat([near, last, mates]).unique().with_columns(exact=pl.lit(0))
     # what is said of a family's members is said of the family released as a whole: "released Qwen3"
     # here, "Qwen3-30B-A3B ... can be downloaded" there (never the other way: a member may stay closed)
     named = models.select("doc_id", family="model").unique()

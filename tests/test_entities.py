@@ -203,3 +203,45 @@ def test_a_possessive_before_a_model_names_its_organisation():
     assert e.filter(pl.col("kind") == "org")["canonical"].to_list() == ["Acme"]
     # a language is no model: "the Arabic-English model"
     assert _ents("They trained an Arabic-English model.").filter(pl.col("kind") == "model").height == 0
+
+
+@pytest.mark.parametrize(("intro", "items", "names"), [
+    ("We are releasing two checkpoints today:", ["wren-small: 120M parameters, for CPUs.",
+                                                 "wren-base: 560M parameters, for GPUs."],
+     ["wren-small", "wren-base"]),
+    ("The family comes in three sizes:", ["Heron S – a phone model.", "Heron M – for laptops.",
+                                          "Heron L – for servers."], ["Heron S", "Heron M", "Heron L"]),
+    ("نطلق اليوم نسختين:", ["wren-small: ‏120 مليون معامل.", "wren-base: ‏560 مليون معامل."],
+     ["wren-small", "wren-base"]),
+])
+def test_the_heads_of_a_list_of_models_after_a_colon_are_models(intro, items, names):
+    e = _ents(intro, *items).filter(pl.col("kind") == "model")
+    assert e.filter(pl.col("how") == "list")["surface"].to_list() == names, e
+    assert not e.filter(pl.col("how") == "list")["known"].any()
+
+
+@pytest.mark.parametrize("sentences", [
+    # a list that is not about models
+    ["Key features:", "Speed: twice as fast.", "Memory: half of it."],
+    # no colon: the next sentences are no list of what it speaks of
+    ["We are releasing two checkpoints today.", "wren-small: 120M parameters."],
+    # the run of items ends at the first sentence that is not one
+    ["We are releasing two checkpoints today:", "Read this first.", "wren-small: 120M parameters."],
+    # a step of a tutorial is never a model
+    ["How to run the model:", "Step 1: install it.", "Note: it needs a GPU."],
+    # a plain word heads no model
+    ["The model comes in two sizes:", "Small: for phones.", "Large: for servers."],
+])
+def test_what_is_no_list_of_models_gives_no_list_model(sentences):
+    assert _ents(*sentences).filter(pl.col("how") == "list").height == 0
+
+
+@pytest.mark.parametrize(("sentence", "name"), [
+    ("The model, Corvus Rerank, scores each passage.", "Corvus Rerank"),
+    ("يقيّم النموذج، Corvus Rerank، كل مقطع.", "Corvus Rerank"),
+    # a word that is never a name's is not read into it
+    ("Acme Unveils New Model Nova For Developers", "Nova"),
+])
+def test_a_two_word_name_in_a_models_place_is_read_whole(sentence, name):
+    e = _ents(sentence).filter(pl.col("kind") == "model")
+    assert e["surface"].to_list() == [name], e

@@ -430,3 +430,24 @@ def test_a_model_unknown_to_the_knowledge_base_is_made_by_whom_the_article_says(
         "Provence-v2 is released under CC BY-NC 4.0.\n", encoding="utf-8")
     c = _candidates_of(tmp_path).filter((pl.col("model") == "Provence-v2") & (pl.col("sentence_idx") == 1))
     assert c.height and (c["actor"] == "Naver").all() and (c["actor_src"] == "article").all()
+
+
+def test_a_release_that_lists_its_models_after_a_colon_releases_each_of_them(tmp_path):
+    """"We are releasing two checkpoints today:" then the list: one release per listed model, each open
+    because the sentence after the list says so of both."""
+    (tmp_path / "own.md").write_text(
+        "---\ntitle: Notes\nurl: https://mistral.ai/news/wren\ndate: 2026-05-12\n---\n"
+        "We are releasing two checkpoints today:\n\n- **wren-small**: 120M parameters.\n"
+        "- **wren-base**: 560M parameters.\n\n"
+        "Both are available on Hugging Face under the Apache 2.0 license.\n",
+        encoding="utf-8")
+    c = _candidates_of(tmp_path).filter(pl.col("model").str.starts_with("wren"))
+    got = c.select("event_type", "actor", "model", "model_src", "openness").sort("model")
+    assert got.rows() == [("open_release", "Mistral AI", "wren-base", "list", "open_source"),
+                          ("open_release", "Mistral AI", "wren-small", "list", "open_source")], c
+    # without the colon, the same sentence releases nothing it names
+    (tmp_path / "own.md").write_text(
+        "---\ntitle: Notes\nurl: https://mistral.ai/news/wren\ndate: 2026-05-12\n---\n"
+        "We are releasing two checkpoints today.\n\n- **wren-small**: 120M parameters.\n"
+        "- **wren-base**: 560M parameters.\n", encoding="utf-8")
+    assert _candidates_of(tmp_path).filter(pl.col("model").str.starts_with("wren")).height == 0
