@@ -508,7 +508,9 @@ def _context(s: pl.DataFrame, patterns: list[str], column: str, kind: str,
         # a cheap test first: the words every match holds, so the full pattern reads few sentences
         need = (needs or _NEEDS).get(pat)
         rows = s.filter(pl.col(column).str.contains(need)) if need else s
-        parts.append(_spans(rows, column, pat).select(*_KEY, "text", "text_norm", "start", "end", "name"))
+        # a name is read within one cell of a table's row, never across the tab that ends it
+        parts.append(_spans(rows, column, pat).filter(~pl.col("whole").str.strip_chars().str.contains("\t"))
+                     .select(*_KEY, "text", "text_norm", "start", "end", "name"))
     if not parts:
         return pl.DataFrame()
     # a second word that is never part of a name ("model Nova For …") is left out of it
@@ -649,27 +651,45 @@ def _coordinated(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
 
 
 LIST_ITEMS = 8  # the items read of a list a sentence opens with a colon, at most
-# an item's head: a Latin name of up to three words, then a colon or a dash ("corvus-small: 120M …")
-_LIST_HEAD = r"^\s*([a-z][a-z0-9]*(?:[-._][a-z0-9]+)*(?:\s[a-z0-9][a-z0-9._-]*){0,2})\s*(?::|\s[–—-]\s)"
+# an item's head: a Latin name of up to three words, then a colon or a dash ("corvus-small: 120M …"),
+# or the first cell of a table's row (the reader joins cells with a tab: "corvus-small\t120M\t…")
+_LIST_HEAD = (r"^ *([a-z][a-z0-9]*(?:[-._][a-z0-9]+)*(?: [a-z0-9][a-z0-9._-]*){0,2}) *"
+              r"(?::|\s[–—-]\s|\t)")
 # what the opening sentence says the list holds: models, checkpoints, sizes, weights, a release
 _LIST_OF = (r"model|checkpoint|variant|\bsizes?\b|weight|releas|launch|\bllms?\b"
             r"|نموذج|نماذج|نسخ|اصدار|احجام|حجم|اوزان")
+
+
+# a table's header row whose first cell is the word for a model or a name
+_MODEL_COLUMN = r"^\s*(?:models?|model name|name|(?:ال)?(?:نموذج|نماذج)|(?:ال)?اسم(?: (?:ال)?نموذج)?)\s*\t"
 
 
 def _list_heads(s: pl.DataFrame) -> pl.DataFrame:
     """Names heading the items of a list that a sentence about models opens with a colon ("We are
     releasing two checkpoints today:" then "corvus-small: 120M parameters", "corvus-base: 560M"): each
     is a model (`how = list`). Items are the sentences right after the colon, read while each opens
-    with a name and its own colon or dash."""
+    with a name and its own colon or dash; a table after the colon is such a list, its rows the items
+    and its first cells the names, once its header row ("Model\tParameters\tLicence") is passed."""
     ends = pl.col("text_norm").str.strip_chars().str.ends_with(":")
-    intro = s.filter(ends & pl.col("text_norm").str.contains(_LIST_OF)).select("doc_id", i0="sentence_idx")
+    intro = s.filter(ends & pl.col("text_norm").str.contains(_LIST_OF)).select(
+        "doc_id", i0="sentence_idx", colon=pl.lit(True))
+    # a table whose header names its first column for models ("Model\tParameters\tLicence") lists
+    # them in its rows, whatever precedes it
+    columns = s.filter(pl.col("text_norm").str.contains(_MODEL_COLUMN)).select(
+        "doc_id", i0="sentence_idx", colon=pl.lit(False))
+    intro = pl.concat([intro, columns]).unique(["doc_id", "i0"], keep="first", maintain_order=True)
     if intro.height == 0:
         return pl.DataFrame()
-    items = (intro.with_columns(sentence_idx=pl.col("i0") + pl.int_ranges(1, LIST_ITEMS + 1))
+    items = (intro.with_columns(sentence_idx=pl.col("i0") + pl.int_ranges(1, LIST_ITEMS + 2))
              .explode("sentence_idx").join(s, on=_KEY))
     hits = _spans(items, "text_norm", _LIST_HEAD).join(items.select(*_KEY, "i0"), on=_KEY)
     if hits.height == 0:
         return pl.DataFrame()
+    # a table's header row right after the colon is passed over, not an item
+    header = items.filter((pl.col("sentence_idx") == pl.col("i0") + 1)
+                          & pl.col("text_norm").str.contains("\t") & pl.col("colon"))
+    hits = hits.join(header.select("doc_id", "i0", skip=pl.lit(1)), on=["doc_id", "i0"],
+                     how="left").with_columns(pl.col("skip").fill_null(0))
     no = list(_not_names())
     first = _title(pl.col("surface").str.extract(r"^([^\s\-.]+)", 1))
     return (
@@ -680,7 +700,9 @@ def _list_heads(s: pl.DataFrame) -> pl.DataFrame:
                 & pl.col("surface").str.contains(r"[\d\-._\s]|[a-z][A-Z]"))
         # an item counts only while every sentence before it, back to the colon, was an item too
         .sort("doc_id", "i0", "sentence_idx")
-        .filter(pl.col("sentence_idx") - pl.col("i0") == pl.int_range(1, pl.len() + 1).over("doc_id", "i0"))
+        .filter(~((pl.col("skip") == 1) & (pl.col("sentence_idx") == pl.col("i0") + 1)))
+        .filter(pl.col("sentence_idx") - pl.col("i0") - pl.col("skip")
+                == pl.int_range(1, pl.len() + 1).over("doc_id", "i0"))
         .unique([*_KEY, "start"], keep="first", maintain_order=True)
         .with_columns(kind=pl.lit("model"), how=pl.lit("list"), known=pl.lit(False),
                       canonical=pl.col("surface"), family=pl.lit(None, pl.String),
@@ -802,6 +824,49 @@ def _translit(s: pl.DataFrame) -> pl.DataFrame:
     return m.with_columns(surface=_surface(), how=pl.lit("translit"), known=pl.lit(True))
 
 
+# the ways of finding a name that read it from where it stands rather than from the knowledge base
+_READ = ["context", "list", "family"]
+# a name whose stem is followed by a version: "Sahab-1-34B" (stem "Sahab"), "Falcon-Dune-34B"
+_STEM = r"^([A-Za-z]{3,}(?:-[A-Za-z]{3,})*)-?\d"
+# a word of that shape in a sentence's normalised text: the stem, a version, then any hyphenated pieces
+_STEMMED = (r"(?:^|[^\p{L}\p{N}_./-])([a-z]{3,}(?:-[a-z]{3,})*-?\d+(?:\.\d+)*[a-z]{0,2}"
+            r"(?:-[a-z0-9]+(?:\.\d+)*)*)(?:[^\p{L}\p{N}_/-]|\.(?:\s|$)|$)")
+
+
+def _doc_families(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
+    """A name the knowledge base does not know, read as a model where it stands ("our new model
+    Sahab-1-34B"), founds a family for its article: every other word of the article that is the same
+    stem with a version ("Sahab-1", "Sahab-1-Ultra") is a model of that family (`how = family`). Only a
+    stem followed by a digit counts, so plain words the context rules read ("Context", "Milvus") found
+    no family."""
+    if e.height == 0:
+        return pl.DataFrame()
+    no = {w.lower() for w in _not_names()}
+    stems = (
+        e.filter((pl.col("kind") == "model") & ~pl.col("known"))
+        .select("doc_id", family=pl.col("canonical").str.extract(_STEM, 1))
+        .drop_nulls("family")
+        .with_columns(stem=pl.col("family").str.to_lowercase())
+        .filter(~pl.col("stem").is_in(list(no)))
+        .unique(["doc_id", "stem"], keep="first", maintain_order=True)
+    )
+    if stems.height == 0:
+        return pl.DataFrame()
+    rows = s.join(stems.select("doc_id").unique(), on="doc_id").filter(
+        pl.col("text_norm").str.contains(r"[a-z]{3}-?\d"))
+    hits = _spans(rows, "text_norm", _STEMMED)
+    if hits.height == 0:
+        return pl.DataFrame()
+    return (
+        hits.with_columns(stem=pl.col("name").str.extract(r"^([a-z]+(?:-[a-z]{3,})*?)-?\d", 1))
+        .join(stems, on=["doc_id", "stem"])
+        .with_columns(surface=_surface())
+        .with_columns(kind=pl.lit("model"), how=pl.lit("family"), known=pl.lit(False),
+                      canonical=pl.col("surface"), owner=pl.lit(None, pl.String),
+                      country=pl.lit(None, pl.String))
+    )
+
+
 def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     """The entities table: every organisation, person and model each sentence names (see module doc)."""
     if sentences.height == 0 or "text_norm" not in sentences.columns:
@@ -825,13 +890,16 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     found = [p.select(cols).cast(SCHEMA) for p in parts if p.height]  # type: ignore[arg-type]
     e = pl.concat(found) if found else pl.DataFrame(schema=SCHEMA)
     e = _coordinated(e, s)
+    fam = _doc_families(e, s)
+    if fam.height:
+        e = pl.concat([e, fam.select(cols).cast(SCHEMA)])  # type: ignore[arg-type]
     if e.height == 0:
         return pl.DataFrame(schema=SCHEMA)
     # where spans overlap, a hub's repository id wins (it is the whole name), then the knowledge base's
     # reading, then the longest
     e = e.with_columns(
-        hrank=pl.col("how").replace_strict({"repo": -1, "kb": 0, "shape": 0, "translit": 1, "context": 2,
-                                            "list": 2},
+        hrank=pl.col("how").replace_strict({"repo": -1, "kb": 0, "shape": 0, "translit": 1, "list": 2,
+                                            "context": 3, "family": 4},
                                            default=3)
     )
     e = e.sort([*_KEY, "hrank", "start", "end"], descending=[False, False, False, False, True])
@@ -847,8 +915,8 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     )
     # a name read from its context gives way to any the knowledge base knows there, organisation or
     # model ("released on Hugging Face": "Hugging" is not a model)
-    ctx = e.filter(pl.col("how").is_in(["context", "list"])).select(*_KEY, "i", "start", "end")
-    kbs = e.filter(~pl.col("how").is_in(["context", "list"])).select(*_KEY, s2="start", e2="end")
+    ctx = e.filter(pl.col("how").is_in(_READ)).select(*_KEY, "i", "start", "end")
+    kbs = e.filter(~pl.col("how").is_in(_READ)).select(*_KEY, s2="start", e2="end")
     lost = pl.concat([lost.select(*_KEY, "i"), ctx.join(kbs, on=_KEY).filter(
         (pl.col("s2") < pl.col("end")) & (pl.col("start") < pl.col("e2"))).select(*_KEY, "i")])
     e = e.join(lost.select(*_KEY, "i").unique(), on=[*_KEY, "i"], how="anti")

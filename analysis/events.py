@@ -47,6 +47,7 @@ COORDINATION = 6  # characters between two actors named together ("Google وOpen
 # Bounded work (issue 10): at most this many matches of a sentence are paired, the first by position
 # (news sentences hold fewer than 12; sentences are at most text.MAX_SENTENCE_CHARS long).
 MAX_MATCHES_PER_SENTENCE = 48
+WHOLE_WORD = 3  # a plan, negation or rumour word this short matches only as a whole word ("not", "قد")
 
 # openness words that speak of a model's weights or licence, not of whatever noun they qualify
 WEIGHTS_WORDS = r"weight|اوزان|hugging|هاغينغ|هاجينج|\bmit\b|apache|اباتشي|magnet|torrent|download|تحميل"
@@ -71,6 +72,7 @@ class Lexicon:
     triggers: list[str]
     info: pl.DataFrame  # pattern, kind, name, org, person, event_type, openness, group
     event_types: pl.DataFrame  # event_type, takes_model, date_kinds, keep_person
+    whole_words: list[str] = ()  # type: ignore[assignment]  # short modifiers matched as whole words
 
 
 def _variants(alias: str) -> list[str]:
@@ -136,7 +138,9 @@ def _lexicon(data_dir: str) -> Lexicon:
     info = info.join(group, on="pattern", how="left", maintain_order="left")
     patterns = sorted(set(info["pattern"].to_list()))
     triggers = sorted(set(info.filter(pl.col("kind").is_in(_TRIGGERS))["pattern"].to_list()))
-    return Lexicon(patterns, triggers, info, etypes)
+    whole = (info.group_by("pattern").agg(mod=pl.col("kind").is_in([*_MODIFIERS, "now"]).all())
+             .filter(pl.col("mod") & (pl.col("pattern").str.len_chars() <= WHOLE_WORD)))
+    return Lexicon(patterns, triggers, info, etypes, sorted(whole["pattern"].to_list()))
 
 
 def _actor_patterns() -> set[str]:
@@ -167,7 +171,10 @@ def find_matches(sentences: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     lo = pl.max_horizontal(pl.col("start") - 4, pl.lit(0))
     before = pl.col("text_norm").str.slice(lo, pl.col("start") - lo)
     after = pl.col("text_norm").str.slice(pl.col("end"), 1)
-    m = m.filter(before.str.contains(_LEFT_OK) & ((pl.col("group") == "cue") | ~after.str.contains(_ALNUM)))
+    # a short function word ("not", "if", "لم", "قد") is a whole word: "notably", "IFEval", "للمؤسسات"
+    # and "قدرات" hold none of them
+    whole = (pl.col("group") != "cue") | pl.col("pattern").is_in(lex.whole_words)
+    m = m.filter(before.str.contains(_LEFT_OK) & ~(whole & after.str.contains(_ALNUM)))
     # a trigger row may need its sentence to speak of something ("requires" is a licence's restriction
     # only in a sentence about a licence, terms or a policy: the `needs` column of triggers.csv); the
     # sentence before counts too, as a list of terms follows the line that names the licence
@@ -325,12 +332,15 @@ def _listed(cues: pl.DataFrame, ents: pl.DataFrame) -> pl.DataFrame:
                                     "m_start": pl.Int64, "m_list": pl.Boolean})
     return (
         opens.select("cue_id", "doc_id", "sentence_idx")
-        .with_columns(j=pl.col("sentence_idx") + pl.int_ranges(1, entities.LIST_ITEMS + 1))
+        .with_columns(j=pl.col("sentence_idx") + pl.int_ranges(1, entities.LIST_ITEMS + 2))
         .explode("j")
         .join(heads, on=["doc_id", "j"])
         .sort("cue_id", "j")
-        # the list is the run of items right after the colon (the entities stage reads it so)
-        .filter(pl.col("j") - pl.col("sentence_idx") == pl.int_range(1, pl.len() + 1).over("cue_id"))
+        # the list is the run of items right after the colon, or after a table's header row there (the
+        # entities stage reads it so)
+        .with_columns(j0=pl.col("j").min().over("cue_id"))
+        .filter((pl.col("j0") - pl.col("sentence_idx") <= 2)
+                & (pl.col("j") - pl.col("j0") == pl.int_range(0, pl.len()).over("cue_id")))
         .unique(["cue_id", "model"], keep="first", maintain_order=True)
         .select("cue_id", "model", "owner", m_start=pl.lit(None, pl.Int64), m_list=pl.lit(True))
     )
@@ -468,7 +478,10 @@ def _resolve(
         .filter(
             (pl.col("sentence_idx_e") < pl.col("sentence_idx"))
             & (pl.col("sentence_idx_e") >= pl.col("sentence_idx") - LOOKBACK)
-            & (pl.col("actor").is_null() | (pl.col("actor") == pl.col("e_owner")))
+            # the actor's own model, or one the knowledge base knows no owner of ("We are releasing
+            # Nova-2 ... We will publish its weights")
+            & (pl.col("actor").is_null() | pl.col("e_owner").is_null()
+               | (pl.col("actor") == pl.col("e_owner")))
         )
         .pipe(_first, ["row"], ["sentence_idx_e", "start_e"], ["sentence_idx_e", "start_e"])
         .select("row", "e_model", "e_owner")
@@ -634,7 +647,8 @@ def _resolve(
         .otherwise("event_type")
     )
     status = (
-        pl.when("negation")
+        # a licence's terms are said in the negative ("does not allow", "لا يجوز"): that is the restriction
+        pl.when(pl.col("negation") & (pl.col("event_type") != "licence_restriction"))
         .then(pl.lit("negated"))
         .when("speculation")
         .then(pl.lit("reported"))
