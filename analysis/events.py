@@ -47,6 +47,7 @@ COORDINATION = 6  # characters between two actors named together ("Google وOpen
 # Bounded work (issue 10): at most this many matches of a sentence are paired, the first by position
 # (news sentences hold fewer than 12; sentences are at most text.MAX_SENTENCE_CHARS long).
 MAX_MATCHES_PER_SENTENCE = 48
+HEAD_REACH = 40  # characters from an open word to the noun it qualifies ("open-source vector database")
 WHOLE_WORD = 3  # a plan, negation or rumour word this short matches only as a whole word ("not", "قد")
 
 # openness words that speak of a model's weights or licence, not of whatever noun they qualify
@@ -953,12 +954,51 @@ def _hash(*parts: str | int | None) -> str:
     return hashlib.sha1("\x1f".join("" if p is None else str(p) for p in parts).encode()).hexdigest()[:16]
 
 
+@functools.lru_cache(maxsize=4)
+def _heads_re(data_dir: str) -> tuple[str, str, dict[str, str]]:
+    """The nouns an open word qualifies (data/vocab/open_heads.csv), as the English pattern (the first
+    noun after the word), the Arabic one (the last noun before it) and each noun's kind."""
+    del data_dir
+    h = resources.read_vocab("vocab", "open_heads.csv").with_columns(
+        w=text.normalize_expr(pl.col("word").str.strip_chars()))
+    kinds = {w: k for w, k in h.select("w", "kind").iter_rows()}
+
+    def alt(lang: str) -> str:
+        words = h.filter(pl.col("lang") == lang)["w"].to_list()
+        return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+    en = rf"^[^.;:!?،؛]{{0,{HEAD_REACH}}}?(?:^|[^\p{{L}}])({alt('en')})"
+    ar = rf"^.*(?:^|[^\p{{L}}])(?:و|ف|ب|ل|ال|وال|بال|لل)?({alt('ar')})[^.;:!?،؛]{{0,{HEAD_REACH}}}$"
+    return en, ar, kinds
+
+
+def _open_heads(m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
+    """Per sentence, whether its open words qualify software only ("Milvus, an open-source vector
+    database", "بدائل Cursor مفتوحة المصدر"): the first noun after an English open word, or the last
+    before an Arabic one, is software, and none qualifies a model."""
+    en, ar, kinds = _heads_re(str(resources.data_dir()))
+    words = lex.info.filter(pl.col("openness").is_in(["open_source", "open_weights"]))
+    o = m.join(words.select("pattern").unique(), on="pattern")
+    if o.height == 0:
+        return pl.DataFrame(schema={**{k: pl.Int64 if k == "sentence_idx" else pl.String for k in _KEY},
+                                    "open_word_of_software": pl.Boolean})
+    lo = pl.max_horizontal(pl.col("start") - HEAD_REACH, pl.lit(0))
+    arabic = pl.col("text_norm").str.slice(pl.col("start"), pl.col("end") - pl.col("start")).str.contains(
+        r"\p{Arabic}")
+    head = pl.when(arabic).then(
+        pl.col("text_norm").str.slice(lo, pl.col("start") - lo).str.extract(ar, 1)).otherwise(
+        pl.col("text_norm").str.slice(pl.col("end"), HEAD_REACH + 20).str.extract(en, 1))
+    return (o.with_columns(kind=head.replace_strict(kinds, default=None, return_dtype=pl.String))
+            .group_by(_KEY).agg(open_word_of_software=(pl.col("kind") == "software").any()
+                                & ~(pl.col("kind") == "model").any()))
+
+
 def _context_features(c: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFrame:
     """What the rest of the article and the knowledge base say about each candidate, for the scorer."""
     opens = (m.join(lex.info.filter(pl.col("openness").is_in(["open_source", "open_weights", "restricted"])),
                     on="pattern").select(*_KEY, o_start="start"))
     doc_words = opens.group_by("doc_id").agg(doc_open_words=pl.len())
-    here = opens.group_by(_KEY).agg(sentence_open_words=pl.len())
+    here = opens.group_by(_KEY).agg(sentence_open_words=pl.len()).join(
+        _open_heads(m, lex), on=_KEY, how="left")
     people = set(kb.organisations().filter(pl.col("kind") == "person")["name"].to_list())
     models = ents.filter(pl.col("kind") == "model").select(*_KEY, "start", "canonical")
     near = (models.join(opens, on=_KEY).filter((pl.col("o_start") - pl.col("start")).abs() <= WINDOW_OPENNESS)

@@ -66,6 +66,8 @@ def features() -> dict[str, pl.Expr]:
         "model_open_elsewhere": pl.col("model_open_elsewhere").fill_null(False),
         "openness_from_article": pl.col("from_article").fill_null(False),
         "open_words_here": pl.col("sentence_open_words").fill_null(0).clip(0, 3) / 3,
+        # the open words of the sentence qualify software (a database, a tool, an agent), not a model
+        "open_word_of_software": pl.col("open_word_of_software").fill_null(False),
         "actor_person": pl.col("actor_person").fill_null(False),
         # a statement counts when it is about openness: the type alone says little
         "statement_on_openness": (pl.col("event_type") == "statement")

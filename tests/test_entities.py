@@ -245,3 +245,34 @@ def test_what_is_no_list_of_models_gives_no_list_model(sentences):
 def test_a_two_word_name_in_a_models_place_is_read_whole(sentence, name):
     e = _ents(sentence).filter(pl.col("kind") == "model")
     assert e["surface"].to_list() == [name], e
+
+
+def test_the_rows_of_a_table_whose_header_names_the_model_column_are_models():
+    """A Markdown table reaches the sentences as rows of tab-joined cells: under a header whose first
+    cell is "Model" (or النموذج), each row's first cell is a model; a benchmark row is not."""
+    e = _ents("Model\tParameters\tLicence", "corvus-4b\t4.1B\tApache 2.0", "corvus-14b\t14.7B\tCommunity",
+              "Throughput rose by half.").filter(pl.col("kind") == "model")
+    assert e.filter(pl.col("how") == "list")["surface"].to_list() == ["corvus-4b", "corvus-14b"], e
+    ar = _ents("النموذج\tArabicMMLU\tالسعر", "Sahm-1-34B\t66.4\tمجاني").filter(pl.col("kind") == "model")
+    # the header's second cell is no model read from "النموذج" before it: a name never spans a tab
+    assert ar["surface"].to_list() == ["Sahm-1-34B"], ar
+    # the first column of a table about something else names no model
+    assert _ents("Benchmark\tScore", "HellaSwag-2\t68.9").filter(pl.col("how") == "list").height == 0
+
+
+def test_a_name_with_a_version_founds_a_family_for_its_article():
+    """"Our new model Sahm-1-34B" makes "Sahm-1" and "Sahm-1-Ultra" elsewhere in the article models of
+    that family; a plain word the context reads as a name ("Context") founds none."""
+    e = _ents("We are releasing our new model Sahm-1-34B today.", "Sahm-1-Ultra stays on our platform.",
+              "يبقى Sahm-1 متاحا للجميع.")
+    fam = e.filter(pl.col("how") == "family")
+    assert fam.select("sentence_idx", "surface", "family").rows() == [
+        (1, "Sahm-1-Ultra", "Sahm"), (2, "Sahm-1", "Sahm")], e
+    assert not fam["known"].any()
+    # another document's sentences are not this article's
+    other = pl.DataFrame({"doc_id": ["a", "b"], "sentence_idx": [0, 0],
+                          "text": ["Our new model Sahm-1-34B is out.", "Sahm-1-Ultra stays closed."]}
+                         ).with_columns(text_norm=text.normalize_expr("text"))
+    assert entities.extract_entities(other).filter(pl.col("doc_id") == "b").height == 0
+    assert _ents("The model Context is open source.", "Context-2 came later.").filter(
+        pl.col("how") == "family").height == 0

@@ -452,3 +452,64 @@ def test_a_release_that_lists_its_models_after_a_colon_releases_each_of_them(tmp
         "We are releasing two checkpoints today.\n\n- **wren-small**: 120M parameters.\n"
         "- **wren-base**: 560M parameters.\n", encoding="utf-8")
     assert _candidates_of(tmp_path).filter(pl.col("model").str.starts_with("wren")).height == 0
+
+
+@pytest.mark.parametrize(("sentence", "negation", "speculation"), [
+    # short plan, negation and rumour words are whole words: "notably", "IFEval", "قدرات", "للمؤسسات"
+    ("The lab notably released Corvus-7B today.", False, False),
+    ("The lab released Corvus-7B, scored on IFEval.", False, False),
+    ("أطلقت الشركة نموذج Corvus-7B بقدرات جديدة.", False, False),
+    ("The lab did not release Corvus-7B today.", True, False),
+    ("لا تطلق الشركة نموذج Corvus-7B اليوم.", True, False),
+    ("قد تطلق الشركة نموذج Corvus-7B اليوم.", False, True),
+])
+def test_short_modifier_words_match_only_as_whole_words(sentence, negation, speculation):
+    s = _sentences([("d", 0, sentence)])
+    docs = pl.DataFrame({"doc_id": ["d"], "published": [None]}, schema={"doc_id": pl.String,
+                                                                        "published": pl.String})
+    c = events.candidate_table(s, docs).filter(pl.col("model") == "Corvus-7B")
+    assert c.height >= 1, c
+    assert c.select("negation", "speculation").row(0) == (negation, speculation)
+
+
+def test_a_licence_said_in_the_negative_is_a_restriction_not_a_negated_one(tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "Date: 2026-01-05\n\nAcme released Corvus-7B under its community licence.\n"
+        "The licence does not allow using Corvus-7B to train other large language models.\n",
+        encoding="utf-8")
+    m = pipeline.build_tables([tmp_path], progress=False)["mentions"]
+    r = m.filter(pl.col("event_type") == "licence_restriction")
+    assert r.select("model", "status").rows() == [("Corvus-7B", "realized")], m
+
+
+@pytest.mark.parametrize("sentence", [
+    "Corvus-70B is served through the Acme Cloud API only.",
+    "Corvus-70B remains available exclusively through our platform.",
+    "أما النسخة التجارية Corvus-70B فمتاحة عبر واجهة برمجية لعملاء المؤسسات فقط.",
+    "يبقى Corvus-70B متاحا حصريا عبر منصتنا.",
+])
+def test_access_only_through_an_api_or_a_platform_is_closed(sentence):
+    s = _sentences([("d", 0, sentence)])
+    docs = pl.DataFrame({"doc_id": ["d"], "published": [None]}, schema={"doc_id": pl.String,
+                                                                        "published": pl.String})
+    c = events.candidate_table(s, docs).filter(pl.col("model") == "Corvus-70B")
+    assert c["openness"].to_list() == ["closed"], c
+    # "only" alone, with no access to speak of, says nothing of openness
+    c = events.candidate_table(_sentences([("d", 0, "Acme released Corvus-70B, its only model.")]), docs)
+    assert "closed" not in c["openness"].to_list(), c
+
+
+@pytest.mark.parametrize(("sentence", "software"), [
+    ("We connect GPT-4o to Milvus, an open-source and high-performance vector database.", True),
+    ("From Claude Code to open-source Cursor alternatives, agents write code.", True),
+    ("من Claude Code إلى بدائل Cursor مفتوحة المصدر، تكتب الوكلاء الشيفرة.", True),
+    ("Meta released Llama 3, an open-weight model.", False),
+    ("أطلقت الشركة نموذج Nova مفتوح المصدر.", False),
+])
+def test_an_open_word_that_qualifies_software_is_told_apart(sentence, software):
+    """What "open-source" qualifies is the noun after it (English) or before it (Arabic): a database, a
+    tool or an alternative is not a model's weights (data/vocab/open_heads.csv)."""
+    lex = events.lexicon()
+    m = events.find_matches(_sentences([("d", 0, sentence)]), lex)
+    got = events._open_heads(m, lex)
+    assert got["open_word_of_software"].to_list() == [software], got
