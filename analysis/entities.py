@@ -31,6 +31,7 @@ from analysis import kb, resources, text, triggers
 
 MAX_PER_SENTENCE = 40  # entities kept per sentence (the first ones), so no sentence costs more than that
 SHAPE_REACH = 48  # characters after a family name in which its version, size and suffixes are read
+EMPLOYER_REACH = 60  # characters between an unknown person's name and the organisation they act for
 MIN_SKELETON = 4  # an Arabic word meets a Latin name by skeleton only when it has this many sound classes
 
 _KEY = ["doc_id", "sentence_idx"]
@@ -886,6 +887,7 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     parts.append(_repo_ids(s.join(latin_ok.select(_KEY), on=_KEY, how="anti"), "text_norm", parts[0]))
     parts.append(_translit(s))
     parts.append(_list_heads(s))
+    parts.append(_people(s, latin_ok))
     cols = list(SCHEMA)
     found = [p.select(cols).cast(SCHEMA) for p in parts if p.height]  # type: ignore[arg-type]
     e = pl.concat(found) if found else pl.DataFrame(schema=SCHEMA)
@@ -921,7 +923,7 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
         (pl.col("s2") < pl.col("end")) & (pl.col("start") < pl.col("e2"))).select(*_KEY, "i")])
     e = e.join(lost.select(*_KEY, "i").unique(), on=[*_KEY, "i"], how="anti")
     e = e.sort([*_KEY, "start", "end"]).with_columns(n=text.index_in_run(_KEY))
-    return _makers(e.filter(pl.col("n") < MAX_PER_SENTENCE).select(cols), s)
+    return _employers(_makers(e.filter(pl.col("n") < MAX_PER_SENTENCE).select(cols), s), s)
 
 
 # what stands between an organisation and the model it makes: "Naver's Provence", "Provence from Naver",
@@ -931,6 +933,91 @@ _MAKER_AFTER = (r"^\s*,?\s*(?:(?:developed|made|built|trained|released|published
                 r"(?:from|by)\s+(?:the\s+)?$"
                 r"|^\s*[،,]?\s*(?:من|من شركه|من تطوير|طورته|التابع لشركه|التابع ل|الذي طورته)\s*"
                 r"(?:شركه\s*)?$")
+
+
+@functools.lru_cache(maxsize=4)
+def _role_patterns(data_dir: str) -> tuple[list[str], list[str]]:
+    """Patterns for a person named beside a title (data/vocab/roles.csv): the English ones read `text`
+    (a name keeps its capitals), the Arabic ones `text_norm`."""
+    del data_dir
+    r = resources.read_vocab("vocab", "roles.csv").with_columns(t=text.normalize_expr(
+        pl.col("title").str.strip_chars()))
+
+    def alt(lang: str) -> str:
+        words = r.filter(pl.col("lang") == lang)["t"].to_list()
+        return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+    name_en = r"(\p{Lu}\p{Ll}+(?: \p{Lu}[\p{L}'’\-]+){1,2})"
+    name_ar = r"(\p{Arabic}{2,} \p{Arabic}{2,})"
+    en = [rf"(?i:\b(?:{alt('en')}))\s+(?:officer\s+)?(?:of\s+[A-Z][\w.&\-]*\s+)?{name_en}\b",
+          rf"\b{name_en},\s+(?:the\s+|its\s+|a\s+)?(?:[A-Z][\w&.\-]*['’]s\s+)?(?i:(?:{alt('en')}))\b"]
+    ar = [rf"(?:^|\s)[وف]?(?:{alt('ar')})(?:\s+ل\p{{Arabic}}+)?\s+{name_ar}(?:\s|[،,.]|$)",
+          rf"(?:^|\s){name_ar}\s*[،,]\s*(?:{alt('ar')})"]
+    return en, ar
+
+
+def _people(s: pl.DataFrame, latin_ok: pl.DataFrame) -> pl.DataFrame:
+    """People the knowledge base does not know, named beside a title (`kind = person`, `how =
+    context`, `known = false`): two or three capitalised words in English, two words in Arabic, none of
+    them a word that never names anyone (a stop word, a word with the article ال in front)."""
+    en, ar = _role_patterns(str(resources.data_dir()))
+    no = list(_not_names())
+    stop = list(_stopwords_ar(str(resources.data_dir())))
+    p_en = _context(latin_ok, en, "text", "person", {p: r"(?i)" + r"[a-z]" for p in en})
+    p_ar = _context(s, ar, "text_norm", "person", {p: r"\p{Arabic}" for p in ar})
+    parts = []
+    if p_en.height:
+        parts.append(p_en.filter(~pl.col("name").str.split(" ").list.eval(pl.element().is_in(no)).list.any()))
+    if p_ar.height:
+        words = pl.col("name").str.split(" ")
+        p_ar = p_ar.filter(~words.list.eval(pl.element().str.starts_with("ال")
+                                            | pl.element().is_in(stop)).list.any())
+        # a known person written another way ("يان لوكون" for the knowledge base's "يان ليكون"): the
+        # same consonants, the long vowels aside, are the same person
+        people = _arabic_people(str(resources.data_dir()))
+        hit = pl.col("name").str.replace_all(_LONG_VOWELS, "").replace_strict(
+            {k: v[0] for k, v in people.items()}, default=None, return_dtype=pl.String)
+        owner = pl.col("name").str.replace_all(_LONG_VOWELS, "").replace_strict(
+            {k: v[1] for k, v in people.items()}, default=None, return_dtype=pl.String)
+        parts.append(p_ar.with_columns(
+            canonical=pl.coalesce(hit, "canonical"), owner=owner,
+            how=pl.when(hit.is_not_null()).then(pl.lit("translit")).otherwise("how"),
+            known=hit.is_not_null()))
+    return pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()
+
+
+_LONG_VOWELS = r"[اويى\s]"
+
+
+@functools.lru_cache(maxsize=4)
+def _arabic_people(data_dir: str) -> dict[str, tuple[str, str | None]]:
+    """Each known person's Arabic spelling without its long vowels, to (name, organisation)."""
+    del data_dir
+    g = gazetteer().filter((pl.col("kind") == "person")
+                           & pl.col("pattern").str.contains(r"^\p{Arabic}+ \p{Arabic}"))
+    seen: dict[str, set[tuple[str, str | None]]] = {}
+    for p, c, o in g.select("pattern", "canonical", "owner").iter_rows():
+        seen.setdefault(re.sub(_LONG_VOWELS, "", p), set()).add((c, o))
+    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
+
+
+def _employers(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
+    """A person the knowledge base does not know acts for the organisation named nearest them in the
+    sentence, within a title's reach ("Yann LeCun, Meta's chief AI scientist")."""
+    new = e.filter((pl.col("kind") == "person") & ~pl.col("known") & pl.col("owner").is_null())
+    if new.height == 0:
+        return e
+    orgs = e.filter(pl.col("kind") == "org").select(*_KEY, o0="start", o1="end", employer="canonical")
+    near = (new.select(*_KEY, "start", "end").join(orgs, on=_KEY)
+            .with_columns(d=pl.min_horizontal((pl.col("o0") - pl.col("end")).abs(),
+                                              (pl.col("start") - pl.col("o1")).abs()))
+            .filter(pl.col("d") <= EMPLOYER_REACH)
+            .sort([*_KEY, "start", "d", "o0"])
+            .unique([*_KEY, "start", "end"], keep="first", maintain_order=True)
+            .select(*_KEY, "start", "end", "employer"))
+    return (e.join(near, on=[*_KEY, "start", "end"], how="left", maintain_order="left")
+            .with_columns(owner=pl.when(pl.col("kind") == "person").then(pl.coalesce("owner", "employer"))
+                          .otherwise("owner"))
+            .drop("employer"))
 
 
 def _makers(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:

@@ -405,7 +405,9 @@ def _resolve(
     ents = ents.join(cand.select(*_KEY, "text_norm").unique(_KEY), on=_KEY, how="left").filter(
         ~(venue.fill_null(False) & pl.col("kind").is_in(["org", "person"])))
     actors = ents.filter(pl.col("kind").is_in(["org", "person"])).select(
-        *_KEY, a_start="start", a_end="end", a_name="canonical", a_org=pl.coalesce("owner", "canonical"),
+        *_KEY, a_start="start", a_end="end", a_name="canonical",
+        # a person stands for their organisation; one whose organisation is not known stands for none
+        a_org=pl.when(pl.col("kind") == "person").then("owner").otherwise(pl.coalesce("owner", "canonical")),
         person=pl.col("kind") == "person",
     )
     # explicit actor near the cue, when the model does not already name its owner

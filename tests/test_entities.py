@@ -276,3 +276,24 @@ def test_a_name_with_a_version_founds_a_family_for_its_article():
     assert entities.extract_entities(other).filter(pl.col("doc_id") == "b").height == 0
     assert _ents("The model Context is open source.", "Context-2 came later.").filter(
         pl.col("how") == "family").height == 0
+
+
+@pytest.mark.parametrize(("sentence", "name", "owner", "known"), [
+    # a name the knowledge base does not know, beside a title (data/vocab/roles.csv)
+    ("Léa Marchand, head of research at Hugging Face, said data matters.", "Léa Marchand", "Hugging Face",
+     False),
+    ("Chief executive Tomas Varga of Acme said the weights stay closed.", "Tomas Varga", None, False),
+    ("وقال سامر حداد، الرئيس التنفيذي لشركة Cohere، إن النموذج مفتوح.", "سامر حداد", "Cohere", False),
+    # a known person written another way: the same consonants, long vowels aside
+    ("من جهته، دافع يان لوكون، كبير علماء الذكاء الاصطناعي في ميتا، عن هذا النهج.", "Yann LeCun", "Meta",
+     True),
+])
+def test_a_person_named_beside_a_title_is_a_person(sentence, name, owner, known):
+    e = _ents(sentence).filter(pl.col("kind") == "person")
+    assert e.select("canonical", "owner", "known").rows() == [(name, owner, known)], e
+
+
+def test_words_beside_a_title_that_name_no_one_are_no_person():
+    # "Chief executive The ..." or "رئيس الوزراء" hold no name
+    e = _ents("Our chief executive The Board met.", "وقال رئيس الوزراء إن القرار نهائي.")
+    assert e.filter(pl.col("kind") == "person").height == 0, e

@@ -513,3 +513,12 @@ def test_an_open_word_that_qualifies_software_is_told_apart(sentence, software):
     m = events.find_matches(_sentences([("d", 0, sentence)]), lex)
     got = events._open_heads(m, lex)
     assert got["open_word_of_software"].to_list() == [software], got
+
+
+def test_a_statement_is_the_person_s_whom_a_title_names_though_no_list_knows_them(tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "Date: 2026-01-05\n\nHugging Face released Picolo-3, an open-weight model.\n"
+        "\"A model whose data you cannot inspect is a model you cannot trust,\" said Léa Marchand, head of "
+        "research at Hugging Face, arguing that open weights are not enough.\n", encoding="utf-8")
+    c = _candidates_of(tmp_path).filter(pl.col("event_type") == "statement")
+    assert "Léa Marchand" in c["actor"].to_list(), c
