@@ -58,6 +58,9 @@ _STOP_EN = {
     "We",
     "You",
     "They",
+    "He",
+    "She",
+    "I",
     "Our",
     "Their",
     "If",
@@ -460,6 +463,19 @@ _ORG_EN = r"\b(?:company|startup|start-up|lab|firm|developer)\s+([A-Z][A-Za-z0-9
 _ORG_POSS = (r"\b([A-Z][A-Za-z0-9]+)['’]s\s+(?:(?:new|latest|open|open-source|open-weight)\s+)?"
              r"[A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)+")
 _ORG_AR = r"(?:^|\s)[وفبل]?(?:ال)?شرك[هة]\s+([a-z][a-z0-9]+)"
+# where an organisation is: "Seoul-based Lumio", "Abu Dhabi-based startup Tern"
+_ORG_BASED = (r"\b[A-Z][A-Za-z]+-based\s+(?:(?:AI|tech|software)\s+)?"
+              r"(?:(?:company|startup|start-up|lab|firm|developer)\s+)?([A-Z][A-Za-z0-9]+)"
+              r"(?:\s+[a-z(]|\s*[,;:])")  # not a heading's next capital ("Rule-based Parsing Just")
+# what only an organisation does to "its" models: "Lumio opens its", "Tern has released its"
+_ORG_ITS = (r"\b([A-Z][A-Za-z0-9]+)\s+(?:(?:has|have|had|also|now|finally)\s+)?"
+            r"(?:said|says|announced|announces|released|releases|launched|launches|unveiled|unveils|opened|opens"
+            r"|open-sourced|open-sources|published|publishes|introduced|introduces|debuted|debuts|made|makes"
+            r"|kept|keeps|delayed|delays|postponed|postpones)\s+its\b")
+# a company is feminine in Arabic: a Latin name right after a feminine past verb of saying or releasing
+# is its subject ("أعلنت Lumio", "أطلقت Tern نموذجها")
+_ORG_AR_VERB = (r"(?:^|\s)[وف]?(?:اعلنت|اطلقت|اصدرت|كشفت|نشرت|قالت|طرحت|اتاحت|فتحت|اجلت|ارجات|ابقت|اكدت)"
+                r"\s+([a-z][a-z]+)(?:\s|$|[،,.])")
 _NEEDS = {
     _CTX_EN[0]: r"(?i)model|llm",
     _CTX_EN[1]: r", an? ",
@@ -478,6 +494,9 @@ _NEEDS = {
     _ORG_EN: r"company|startup|start-up|lab|firm|developer",
     _ORG_POSS: r"['’]s ",
     _ORG_AR: r"شرك",
+    _ORG_BASED: r"-based",
+    _ORG_ITS: r" its\b",
+    _ORG_AR_VERB: r"(?:ت)\s+[a-z]",
 }
 
 
@@ -826,7 +845,7 @@ def _translit(s: pl.DataFrame) -> pl.DataFrame:
 
 
 # the ways of finding a name that read it from where it stands rather than from the knowledge base
-_READ = ["context", "list", "family"]
+_READ = ["context", "list", "family", "article"]
 # a name whose stem is followed by a version: "Sahab-1-34B" (stem "Sahab"), "Falcon-Dune-34B"
 _STEM = r"^([A-Za-z]{3,}(?:-[A-Za-z]{3,})*)-?\d"
 # a word of that shape in a sentence's normalised text: the stem, a version, then any hyphenated pieces
@@ -868,6 +887,60 @@ def _doc_families(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _overlapping(a: pl.DataFrame, b: pl.DataFrame, on: list[str]) -> pl.DataFrame:
+    """Pairs of a span of `a` (start, end) and one of `b` (s2, e2) with the same `on` that overlap.
+    Spans are joined only with those starting within the longest span's length of them (the buckets
+    either side), which finds every overlapping pair, so a sentence of many names costs pairs of
+    neighbours rather than all its pairs."""
+    if a.height == 0 or b.height == 0:
+        return a.join(b, on=on)
+    width = max(int((a["end"] - a["start"]).max() or 1), int((b["e2"] - b["s2"]).max() or 1), 1)
+    near = (a.with_columns(bucket=pl.col("start") // width + pl.lit([-1, 0, 1]))
+            .explode("bucket")
+            .join(b.with_columns(bucket=pl.col("s2") // width), on=[*on, "bucket"]))
+    return near.filter((pl.col("s2") < pl.col("end")) & (pl.col("start") < pl.col("e2"))).drop("bucket")
+
+
+def _doc_orgs(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
+    """An organisation the knowledge base does not know, read where it stands ("Seoul-based Lumio",
+    "أعلنت Lumio"), is that organisation wherever else its article names it ("Lumio's chief
+    executive", "قالت Lumio"), as a known one would be (`how = article`). `e` holds the entities that
+    won their spans; a repeat that overlaps one of them gives way, and each sentence keeps at most
+    MAX_PER_SENTENCE, so an article repeating a name a million times costs what any sentence does."""
+    if e.height == 0:
+        return pl.DataFrame()
+    no = {w.lower() for w in _not_names()}
+    names = (
+        e.filter((pl.col("kind") == "org") & ~pl.col("known") & (pl.col("how") == "context"))
+        .select("doc_id", pattern=pl.col("canonical").str.to_lowercase())
+        .filter(pl.col("pattern").str.contains(r"^[a-z][a-z0-9]{2,}$") & ~pl.col("pattern").is_in(list(no)))
+        .unique(maintain_order=True)
+    )
+    if names.height == 0:
+        return pl.DataFrame()
+    rows = s.join(names.select("doc_id").unique(), on="doc_id").select(*_KEY, "text_norm")
+    pats = sorted(set(names["pattern"].to_list()))
+    rows = rows.filter(pl.col("text_norm").str.contains_any(pats))
+    hits = (text.find_literals(rows, pats).select(*_KEY, "pattern", "start", "end")
+            .join(names, on=["doc_id", "pattern"])
+            .sort([*_KEY, "start"]).with_columns(n=text.index_in_run(_KEY))
+            .filter(pl.col("n") < MAX_PER_SENTENCE).drop("n"))
+    taken = e.select(*_KEY, s2="start", e2="end")
+    hits = hits.join(_overlapping(hits, taken, _KEY).select(*_KEY, "start").unique(), on=[*_KEY, "start"],
+                     how="anti")
+    hits = hits.join(s.select(*_KEY, "text", "text_norm"), on=_KEY)
+    lo = pl.max_horizontal(pl.col("start") - 4, pl.lit(0))
+    before = pl.col("text_norm").str.slice(lo, pl.col("start") - lo)
+    after = pl.col("text_norm").str.slice(pl.col("end"), 1)
+    hits = hits.filter(before.str.contains(_LEFT_OK) & ~after.str.contains(r"^[\p{L}\p{N}_-]")
+                       & ~before.str.contains(r"[\p{L}\p{N}][\-_]$"))
+    if hits.height == 0:
+        return pl.DataFrame()
+    return hits.with_columns(surface=_surface()).with_columns(
+        kind=pl.lit("org"), how=pl.lit("article"), known=pl.lit(False), canonical=pl.col("surface"),
+        family=pl.lit(None, pl.String), owner=pl.lit(None, pl.String), country=pl.lit(None, pl.String))
+
+
 def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     """The entities table: every organisation, person and model each sentence names (see module doc)."""
     if sentences.height == 0 or "text_norm" not in sentences.columns:
@@ -877,9 +950,9 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     parts = [_kb_and_shape(s, g)]
     latin_ok = s.filter(pl.col("text").str.len_chars() == pl.col("text_norm").str.len_chars())
     parts.append(_context(latin_ok, _CTX_EN, "text", "model"))
-    parts.append(_context(latin_ok, [_ORG_EN, _ORG_POSS], "text", "org"))
+    parts.append(_context(latin_ok, [_ORG_EN, _ORG_POSS, _ORG_BASED, _ORG_ITS], "text", "org"))
     parts.append(_context(s, _CTX_AR, "text_norm", "model"))
-    parts.append(_context(s, [_ORG_AR], "text_norm", "org"))
+    parts.append(_context(s, [_ORG_AR, _ORG_AR_VERB], "text_norm", "org"))
     rel_en, rel_ar = _release_objects(str(resources.data_dir()))
     parts.append(_context(latin_ok, list(rel_en), "text", "model", rel_en))
     parts.append(_context(s, list(rel_ar), "text_norm", "model", rel_ar))
@@ -909,26 +982,46 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     # an entity overlapping one ranked before it gives way
     grp = pl.when(pl.col("kind") == "model").then(pl.lit("model")).otherwise(pl.lit("actor"))
     e = e.with_columns(grp=grp)
-    pairs = e.select(*_KEY, "grp", "i", "start", "end").join(
-        e.select(*_KEY, "grp", j="i", s2="start", e2="end"), on=[*_KEY, "grp"]
-    )
-    lost = pairs.filter(
-        (pl.col("j") < pl.col("i")) & (pl.col("s2") < pl.col("end")) & (pl.col("start") < pl.col("e2"))
-    )
+    pairs = _overlapping(e.select(*_KEY, "grp", "i", "start", "end"),
+                         e.select(*_KEY, "grp", j="i", s2="start", e2="end"), [*_KEY, "grp"])
+    lost = pairs.filter(pl.col("j") < pl.col("i"))
     # a name read from its context gives way to any the knowledge base knows there, organisation or
     # model ("released on Hugging Face": "Hugging" is not a model)
     ctx = e.filter(pl.col("how").is_in(_READ)).select(*_KEY, "i", "start", "end")
     kbs = e.filter(~pl.col("how").is_in(_READ)).select(*_KEY, s2="start", e2="end")
-    lost = pl.concat([lost.select(*_KEY, "i"), ctx.join(kbs, on=_KEY).filter(
-        (pl.col("s2") < pl.col("end")) & (pl.col("start") < pl.col("e2"))).select(*_KEY, "i")])
+    lost = pl.concat([lost.select(*_KEY, "i"), _overlapping(ctx, kbs, _KEY).select(*_KEY, "i")])
     e = e.join(lost.select(*_KEY, "i").unique(), on=[*_KEY, "i"], how="anti")
+    e = _org_or_model(e).select(cols)
+    more = _doc_orgs(e, s)
+    if more.height:
+        e = pl.concat([e, more.select(cols).cast(SCHEMA)])  # type: ignore[arg-type]
     e = e.sort([*_KEY, "start", "end"]).with_columns(n=text.index_in_run(_KEY))
     return _employers(_makers(e.filter(pl.col("n") < MAX_PER_SENTENCE).select(cols), s), s)
 
 
+def _org_or_model(e: pl.DataFrame) -> pl.DataFrame:
+    """A name read from its context both as an organisation and as a model ("أطلقت Lumio …" reads
+    Lumio as who releases and as what is released) is the organisation when the sentence names a model
+    after it, else the model."""
+    ctx = e.filter(pl.col("how") == "context")
+    both = ctx.filter(pl.col("kind") == "org").select(*_KEY, "start", "end").join(
+        ctx.filter(pl.col("kind") == "model").select(*_KEY, "start", "end"), on=[*_KEY, "start", "end"])
+    if both.height == 0:
+        return e
+    later = (both.join(e.filter(pl.col("kind") == "model").select(*_KEY, m0="start"), on=_KEY)
+             .filter(pl.col("m0") >= pl.col("end")).select(*_KEY, "start", "end").unique()
+             .with_columns(org=pl.lit(True)))
+    drop = both.join(later, on=[*_KEY, "start", "end"], how="left").with_columns(
+        kind=pl.when(pl.col("org").fill_null(False)).then(pl.lit("model")).otherwise(pl.lit("org")),
+        how=pl.lit("context")).drop("org")
+    return e.join(drop, on=[*_KEY, "start", "end", "kind", "how"], how="anti")
+
+
 # what stands between an organisation and the model it makes: "Naver's Provence", "Provence from Naver",
 # "Provence, developed by Naver", "Provence من Naver", "Provence التابع لشركة Naver"
-_MAKER_BEFORE = r"^\s*['’]s\s+(?:(?:new|latest|own|open|open-source|open-weight)\s+)?$"
+_MAKER_BEFORE = (r"^\s*['’]s\s+(?:(?:new|latest|own|open|open-source|open-weight)\s+)?$"
+                 r"|^\s+(?:has\s+|have\s+)?[a-z-]+\s+its\s+(?:(?:new|latest|own|open|open-source|open-weight)\s+)?$"
+                 r"|^\s+نموذجها\s+(?:الجديد\s+)?$")
 _MAKER_AFTER = (r"^\s*,?\s*(?:(?:developed|made|built|trained|released|published|created)\s+)?"
                 r"(?:from|by)\s+(?:the\s+)?$"
                 r"|^\s*[،,]?\s*(?:من|من شركه|من تطوير|طورته|التابع لشركه|التابع ل|الذي طورته)\s*"
@@ -1030,7 +1123,10 @@ def _makers(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
     orgs = e.filter(pl.col("kind") == "org").select(*_KEY, o0="start", o1="end", maker="canonical",
                                                      m_country="country")
     pairs = (
-        no_owner.select(*_KEY, "start", "end").join(orgs, on=_KEY).join(s.select(*_KEY, "text_norm"), on=_KEY)
+        no_owner.select(*_KEY, "start", "end").join(orgs, on=_KEY)
+        .filter((pl.col("start") - pl.col("o1")).is_between(0, 40)
+                | (pl.col("o0") - pl.col("end")).is_between(0, 40))
+        .join(s.select(*_KEY, "text_norm"), on=_KEY)
         .with_columns(
             before=pl.when(pl.col("o1") <= pl.col("start"))
             .then(pl.col("text_norm").str.slice(pl.col("o1"), (pl.col("start") - pl.col("o1")).clip(0, 40))),

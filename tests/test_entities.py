@@ -297,3 +297,59 @@ def test_words_beside_a_title_that_name_no_one_are_no_person():
     # "Chief executive The ..." or "رئيس الوزراء" hold no name
     e = _ents("Our chief executive The Board met.", "وقال رئيس الوزراء إن القرار نهائي.")
     assert e.filter(pl.col("kind") == "person").height == 0, e
+
+
+@pytest.mark.parametrize(("sentence", "name"), [
+    ("Seoul-based Lumio said on Tuesday it had trained the model.", "Lumio"),
+    ("Tern opens its Halla-3 models to researchers.", "Tern"),
+    ("Corvid has released its first reasoning model.", "Corvid"),
+    ("أعلنت Lumio عن نموذجها الجديد Halla-3.", "Lumio"),
+    ("وقالت Tern إن النموذج متاح للجميع.", "Tern"),
+])
+def test_an_organisation_the_knowledge_base_lacks_is_read_from_what_it_does(sentence, name):
+    e = _ents(sentence).filter(pl.col("kind") == "org")
+    assert e.select("canonical", "known", "how").rows() == [(name, False, "context")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Why Rule-based Parsing Just Won't Cut It",  # a heading's capitals
+    "He said its weights were large.",
+    "The company said its plans were unchanged.",
+])
+def test_capitals_beside_what_an_organisation_does_that_name_none_are_no_organisation(sentence):
+    assert _ents(sentence).filter(pl.col("kind") == "org").height == 0
+
+
+def test_an_organisation_read_once_is_that_organisation_wherever_its_article_names_it():
+    e = _ents("Lumio in talks with investors", "Seoul-based Lumio said it would grow.",
+              "Investors like Lumio, analysts said.", "Lumiosoft and Lumio-like firms differ.")
+    orgs = e.filter(pl.col("kind") == "org").sort("sentence_idx")
+    assert orgs.select("sentence_idx", "canonical", "how").rows() == [
+        (0, "Lumio", "article"), (1, "Lumio", "context"), (2, "Lumio", "article")]
+
+
+def test_a_name_read_as_who_releases_and_as_what_is_released_is_decided_by_the_sentence():
+    # a model named after it: the name releases it
+    e = _ents("أطلقت Lumio نموذجها Halla-3 يوم الثلاثاء.")
+    assert e.filter(pl.col("canonical") == "Lumio")["kind"].to_list() == ["org"]
+    assert e.filter(pl.col("canonical") == "Halla-3")["owner"].to_list() == ["Lumio"]
+    # nothing released after it: the name is what is released
+    e = _ents("أطلقت Lumio يوم الثلاثاء.")
+    assert e.filter(pl.col("canonical") == "Lumio")["kind"].to_list() == ["model"]
+
+
+def test_overlapping_spans_are_found_as_a_full_pairing_finds_them():
+    import random
+    rng = random.Random(7)
+    rows = []
+    for k in range(300):
+        start = rng.randrange(0, 400)
+        rows.append({"doc_id": "d", "sentence_idx": k % 3, "start": start,
+                     "end": start + rng.randrange(1, 60)})
+    a = pl.DataFrame(rows).with_row_index("i")
+    b = a.select("doc_id", "sentence_idx", j="i", s2="start", e2="end")
+    full = a.join(b, on=["doc_id", "sentence_idx"]).filter(
+        (pl.col("s2") < pl.col("end")) & (pl.col("start") < pl.col("e2")))
+    got = entities._overlapping(a, b, ["doc_id", "sentence_idx"])
+    assert sorted(got.select("i", "j").rows()) == sorted(full.select("i", "j").rows())
+    assert full.height > a.height  # the spans do overlap one another

@@ -522,3 +522,42 @@ def test_a_statement_is_the_person_s_whom_a_title_names_though_no_list_knows_the
         "research at Hugging Face, arguing that open weights are not enough.\n", encoding="utf-8")
     c = _candidates_of(tmp_path).filter(pl.col("event_type") == "statement")
     assert "Léa Marchand" in c["actor"].to_list(), c
+
+
+@pytest.mark.parametrize(("sentence", "status"), [
+    ("Acme said it would open-source Corvus-7B in about six months.", "planned"),
+    ("Acme is going to release Corvus-7B as open weights.", "planned"),
+    ("Acme open-sourced Corvus-7B on Monday.", "realized"),
+])
+def test_a_release_under_would_or_going_to_is_a_plan(sentence, status):
+    s = _sentences([("d", 0, sentence)])
+    docs = pl.DataFrame({"doc_id": ["d"], "published": [None]}, schema={"doc_id": pl.String,
+                                                                        "published": pl.String})
+    c = events.candidate_table(s, docs).filter(pl.col("model") == "Corvus-7B")
+    assert c.height >= 1 and set(c["status"].to_list()) == {status}, c
+
+
+def test_an_organisation_the_knowledge_base_lacks_acts_in_its_article(tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "Date: 2026-03-03\n\nLumio opens its Halla-3 models\n\n"
+        "Seoul-based Lumio said on Tuesday it has released the weights of Halla-3 under an Apache 2.0 "
+        "licence. Lumio will keep its largest model, Halla-3-Max, available only through its API.\n",
+        encoding="utf-8")
+    m = pipeline.build_tables([tmp_path], progress=False)["mentions"]
+    got = set(m.filter(pl.col("event_type") != "statement").select("actor", "model", "event_type").rows())
+    assert ("Lumio", "Halla-3", "open_release") in got, m
+    assert ("Lumio", "Halla-3-Max", "closed_release") in got, m
+    assert all(a == "Lumio" for a, _, _ in got), m
+
+
+@pytest.mark.parametrize(("sentence", "closed"), [
+    ("Acme keeps Corvus-70B closed, unlike its rivals.", True),
+    ("Acme's Corvus-70B weights stay closed for now.", True),
+    ("Acme closed a funding round to train Corvus-70B.", False),
+])
+def test_closed_said_of_a_model_kept_or_of_its_weights_is_closed(sentence, closed):
+    s = _sentences([("d", 0, sentence)])
+    docs = pl.DataFrame({"doc_id": ["d"], "published": [None]}, schema={"doc_id": pl.String,
+                                                                        "published": pl.String})
+    c = events.candidate_table(s, docs).filter(pl.col("model") == "Corvus-70B")
+    assert ("closed" in c["openness"].to_list()) is closed, c
