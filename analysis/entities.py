@@ -901,6 +901,45 @@ def _overlapping(a: pl.DataFrame, b: pl.DataFrame, on: list[str]) -> pl.DataFram
     return near.filter((pl.col("s2") < pl.col("end")) & (pl.col("start") < pl.col("e2"))).drop("bucket")
 
 
+# an Arabic word after "شركة" / "مختبر" / "الشركة الناشئة" that may be a company's name
+# (indefinite: "الشركة تعمل" is the company that works, "شركة لوميو" the company Lumio)
+_ORG_AR_WORD = r"(?:^|\s)[وفبل]?(?:شركه|مختبر)(?:\s+ناشئه)?\s+(\p{Arabic}{3,})"
+# a foreign name written in Arabic letters spells its vowels out (لوميو, ميسترال); a verb or a native
+# noun of three root letters often does not (تعمل, بنهج)
+_SPELT_VOWEL = r"^\p{Arabic}+[اوي]\p{Arabic}"
+# what ends a common noun or an adjective rather than a name: ta marbuta (folded to ه), alif maqsura,
+# plurals, the nisba
+_NOT_NAME_END = r"(?:ه|ى|ات|ين|ون|يه|ي)$"
+
+
+def _arabic_orgs(s: pl.DataFrame) -> pl.DataFrame:
+    """A company the knowledge base does not know, written in Arabic letters ("شركة لوميو"): the word
+    after "شركة" that the article never writes with the article ال (a common noun takes it somewhere:
+    "شركة ذكاء اصطناعي" beside "الذكاء") and that neither ends like a noun or an adjective (ة, ى, plurals,
+    the nisba) nor is a stop word."""
+    rows = s.filter(pl.col("text_norm").str.contains(r"شركه|مختبر"))
+    if rows.height == 0:
+        return pl.DataFrame()
+    c = _spans(rows, "text_norm", _ORG_AR_WORD)
+    stop = list(_stopwords_ar(str(resources.data_dir())))
+    c = c.filter(~pl.col("name").str.contains(_NOT_NAME_END) & ~pl.col("name").str.starts_with("ال")
+                 & pl.col("name").str.contains(_SPELT_VOWEL)
+                 & ~pl.col("name").is_in(stop))
+    if c.height == 0:
+        return pl.DataFrame()
+    # the article's words written with ال: a name is never one of them
+    docs = s.join(c.select("doc_id").unique(), on="doc_id")
+    with_al = r"(?:^|\s)[وفبل]?ال(\p{Arabic}{3,})"
+    defined = (docs.select("doc_id", w=pl.col("text_norm").str.extract_all(with_al))
+               .explode("w").drop_nulls("w")
+               .with_columns(w=pl.col("w").str.replace(r"^\s*[وفبل]?ال", ""))
+               .unique())
+    c = c.join(defined, left_on=["doc_id", "name"], right_on=["doc_id", "w"], how="anti")
+    return c.with_columns(surface=_surface(), kind=pl.lit("org"), how=pl.lit("context"), known=pl.lit(False),
+                          family=pl.lit(None, pl.String), owner=pl.lit(None, pl.String),
+                          country=pl.lit(None, pl.String)).with_columns(canonical=pl.col("surface"))
+
+
 def _doc_orgs(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
     """An organisation the knowledge base does not know, read where it stands ("Seoul-based Lumio",
     "أعلنت Lumio"), is that organisation wherever else its article names it ("Lumio's chief
@@ -913,7 +952,8 @@ def _doc_orgs(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
     names = (
         e.filter((pl.col("kind") == "org") & ~pl.col("known") & (pl.col("how") == "context"))
         .select("doc_id", pattern=pl.col("canonical").str.to_lowercase())
-        .filter(pl.col("pattern").str.contains(r"^[a-z][a-z0-9]{2,}$") & ~pl.col("pattern").is_in(list(no)))
+        .filter(pl.col("pattern").str.contains(r"^(?:[a-z][a-z0-9]{2,}|\p{Arabic}{3,})$")
+                & ~pl.col("pattern").is_in(list(no)))
         .unique(maintain_order=True)
     )
     if names.height == 0:
@@ -953,6 +993,7 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     parts.append(_context(latin_ok, [_ORG_EN, _ORG_POSS, _ORG_BASED, _ORG_ITS], "text", "org"))
     parts.append(_context(s, _CTX_AR, "text_norm", "model"))
     parts.append(_context(s, [_ORG_AR, _ORG_AR_VERB], "text_norm", "org"))
+    parts.append(_arabic_orgs(s))
     rel_en, rel_ar = _release_objects(str(resources.data_dir()))
     parts.append(_context(latin_ok, list(rel_en), "text", "model", rel_en))
     parts.append(_context(s, list(rel_ar), "text_norm", "model", rel_ar))

@@ -353,3 +353,20 @@ def test_overlapping_spans_are_found_as_a_full_pairing_finds_them():
     got = entities._overlapping(a, b, ["doc_id", "sentence_idx"])
     assert sorted(got.select("i", "j").rows()) == sorted(full.select("i", "j").rows())
     assert full.height > a.height  # the spans do overlap one another
+
+
+def test_a_company_written_in_arabic_letters_that_nothing_lists_is_an_organisation():
+    e = _ents("أعلنت شركة لوميو الكورية عن نموذجها الجديد.", "وقالت لوميو إن النموذج متاح.")
+    orgs = e.filter(pl.col("kind") == "org").sort("sentence_idx")
+    assert orgs.select("sentence_idx", "canonical", "known", "how").rows() == [
+        (0, "لوميو", False, "context"), (1, "لوميو", False, "article")]
+
+
+@pytest.mark.parametrize("sentences", [
+    ("أطلقت شركة ذكاء اصطناعي نموذجا.", "ويتقدم الذكاء الاصطناعي بسرعة."),  # a noun the article defines
+    ("قالت الشركة تعمل على نموذج جديد.",),  # the company that works: a verb
+    ("أسست شركة ناشئة صينية مختبرا.",),  # adjectives
+    ("استثمرت شركة نفط في المختبر.",),  # no vowel spelt out: a native noun
+])
+def test_words_after_the_word_for_company_that_name_none_are_no_organisation(sentences):
+    assert _ents(*sentences).filter(pl.col("kind") == "org").height == 0
