@@ -940,6 +940,49 @@ def _arabic_orgs(s: pl.DataFrame) -> pl.DataFrame:
                           country=pl.lit(None, pl.String)).with_columns(canonical=pl.col("surface"))
 
 
+# the verbs by which an organisation puts a model out, and the words that may stand between
+_PUTS_OUT = (r"released|releases|launched|launches|unveiled|unveils|introduced|introduces|debuted|debuts"
+             r"|open-sourced|open-sources|published|publishes|shipped|ships|announced|announces|trained|trains"
+             r"|built|builds|developed|develops|delayed|delays|postponed|postpones")
+# (group 1: from the name to the model; the name is its first word)
+_SUBJECT = (r"(?:^|[^\w.-])([A-Z][A-Za-z0-9]+\s+"
+            r"(?:(?:has|have|had|also|now|finally|quietly|officially)\s+){0,2}"
+            rf"(?:{_PUTS_OUT})\s+(?:(?:its|the|a|an|new|latest|first|open|open-source|open-weight)\s+){{0,3}})$")
+
+
+def _subjects(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
+    """The capitalised word that puts a model out ("Acme released Corvus-7B", "Tern has launched its new
+    Halla-3") is an organisation, known or not: only organisations release models. English sentences
+    only; a word already read as something else, or one that is never a name, is left as it was."""
+    models = e.filter(pl.col("kind") == "model").select(*_KEY, m0="start")
+    if models.height == 0:
+        return pl.DataFrame()
+    latin = s.filter(pl.col("text").str.len_chars() == pl.col("text_norm").str.len_chars())
+    lo = pl.max_horizontal(pl.col("m0") - 60, pl.lit(0))
+    c = (models.join(latin.select(*_KEY, "text", "text_norm"), on=_KEY)
+         .with_columns(tail=pl.col("text").str.slice(lo, pl.col("m0") - lo).str.extract(_SUBJECT, 1))
+         .drop_nulls("tail")
+         .with_columns(name=pl.col("tail").str.extract(r"^([A-Z][A-Za-z0-9]+)", 1),
+                       start=pl.col("m0") - pl.col("tail").str.len_chars().cast(pl.Int64))
+         .with_columns(prev=pl.col("text").str.slice(pl.max_horizontal(pl.col("start") - 24, pl.lit(0)),
+                                                     pl.min_horizontal(pl.col("start"), 24))
+                       .str.extract(r"([A-Z][A-Za-z]+)\s+$", 1))
+         # a capitalised word before it makes it a person's surname ("Matt Schlicht launched")
+         .filter(_a_name(pl.col("name")) & (pl.col("prev").is_null() | ~_a_name(pl.col("prev"))))
+         .with_columns(end=pl.col("start") + pl.col("name").str.len_chars().cast(pl.Int64))
+         .unique([*_KEY, "start"], keep="first", maintain_order=True))
+    if c.height == 0:
+        return pl.DataFrame()
+    taken = e.select(*_KEY, s2="start", e2="end")
+    c = c.join(_overlapping(c.select(*_KEY, "start", "end"), taken, _KEY).select(*_KEY, "start").unique(),
+               on=[*_KEY, "start"], how="anti")
+    if c.height == 0:
+        return pl.DataFrame()
+    return c.with_columns(surface=_surface(), kind=pl.lit("org"), how=pl.lit("context"), known=pl.lit(False),
+                          family=pl.lit(None, pl.String), owner=pl.lit(None, pl.String),
+                          country=pl.lit(None, pl.String)).with_columns(canonical=pl.col("surface"))
+
+
 def _doc_orgs(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
     """An organisation the knowledge base does not know, read where it stands ("Seoul-based Lumio",
     "أعلنت Lumio"), is that organisation wherever else its article names it ("Lumio's chief
@@ -1033,6 +1076,9 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     lost = pl.concat([lost.select(*_KEY, "i"), _overlapping(ctx, kbs, _KEY).select(*_KEY, "i")])
     e = e.join(lost.select(*_KEY, "i").unique(), on=[*_KEY, "i"], how="anti")
     e = _org_or_model(e).select(cols)
+    subj = _subjects(e, s)
+    if subj.height:
+        e = pl.concat([e, subj.select(cols).cast(SCHEMA)])  # type: ignore[arg-type]
     more = _doc_orgs(e, s)
     if more.height:
         e = pl.concat([e, more.select(cols).cast(SCHEMA)])  # type: ignore[arg-type]

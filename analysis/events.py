@@ -467,6 +467,13 @@ def _resolve(
         .filter(_gap("r_start", "r_end", "cue_start", "cue_end") <= WINDOW_MODEL)
         .select("row")
     )
+    # the object pronoun of a release verb is the model the article named last: "open-sourced it",
+    # "released them", "أتاحته", "أطلقتها", "نشرها" (the pronoun on the verb itself)
+    after = pl.col("text_norm").str.slice(pl.col("cue_end"), 8)
+    obj = (after.str.contains(r"^\s+(?:it|them)\b")
+           | after.str.contains(r"^\p{Arabic}*(?:ته|ها|هما|هم)(?:[^\p{L}\p{N}]|$)"))
+    object_ref = cand.filter(pl.col("model").is_null() & pl.col("takes_model") & obj).select("row")
+    model_ref = pl.concat([model_ref, object_ref]).unique()
     # a licence's terms are those of the model the article named last ("The licence requires ...")
     by_licence = cand.filter(
         pl.col("model").is_null() & (pl.col("cue_type") == "licence_restriction")
@@ -507,7 +514,7 @@ def _resolve(
             actors.select("doc_id", sentence_idx_e="sentence_idx", start_e="a_start", e_org="a_org"),
             models_seen.select("doc_id", "sentence_idx_e", "start_e", e_org="e_owner"),
         ]
-    )
+    ).drop_nulls("e_org")  # (a model of no known owner names no organisation)
     todo = (
         cand.filter(pl.col("actor").is_null()).join(has_ref, on=_KEY).select("row", "doc_id", "sentence_idx")
     )

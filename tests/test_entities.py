@@ -370,3 +370,14 @@ def test_a_company_written_in_arabic_letters_that_nothing_lists_is_an_organisati
 ])
 def test_words_after_the_word_for_company_that_name_none_are_no_organisation(sentences):
     assert _ents(*sentences).filter(pl.col("kind") == "org").height == 0
+
+
+@pytest.mark.parametrize(("sentence", "org"), [
+    ("Acme released Corvus-7B last year.", "Acme"),
+    ("Today Tern has quietly launched its new Halla-3 model.", "Tern"),
+    ("Matt Schlicht launched Moltbook-2 in January.", None),  # a surname
+    ("Then it released Corvus-7B.", None),
+])
+def test_who_puts_a_model_out_is_an_organisation(sentence, org):
+    orgs = _ents(sentence).filter(pl.col("kind") == "org")["canonical"].to_list()
+    assert orgs == ([org] if org else [])

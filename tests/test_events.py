@@ -561,3 +561,17 @@ def test_closed_said_of_a_model_kept_or_of_its_weights_is_closed(sentence, close
                                                                         "published": pl.String})
     c = events.candidate_table(s, docs).filter(pl.col("model") == "Corvus-70B")
     assert ("closed" in c["openness"].to_list()) is closed, c
+
+
+@pytest.mark.parametrize(("second", "lang"), [
+    ("In March Acme finally open-sourced it.", "en"),
+    ("وقد نشرته الشركة اليوم على هاغينغ فيس.", "ar"),
+])
+def test_the_object_pronoun_of_a_release_is_the_model_named_last(second, lang):
+    first = ("Acme trained Corvus-7B last year." if lang == "en"
+             else "أعلنت Acme عن نموذج Corvus-7B العام الماضي.")
+    s = _sentences([("d", 0, first), ("d", 1, second)])
+    docs = pl.DataFrame({"doc_id": ["d"], "published": [None]}, schema={"doc_id": pl.String,
+                                                                        "published": pl.String})
+    c = events.candidate_table(s, docs).filter(pl.col("sentence_idx") == 1)
+    assert ("Acme", "Corvus-7B") in set(c.select("actor", "model").rows()), c
