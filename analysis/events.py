@@ -38,6 +38,7 @@ WINDOW_ACTOR = 150  # characters between a cue and an actor it can be about
 WINDOW_OPENNESS = 80  # characters between a cue (or its model) and the words that say open or closed
 MODIFIER_REACH = 45  # how far forward a plan, negation or rumour word reaches, short of a clause break
 DATE_AHEAD = 2  # sentences after an undated event in which its date may be told
+CLAUSE_PENALTY = 40  # characters a clause break between a date and the trigger counts for
 LOOKBACK = 3  # sentences back in which "the company" or "the model" is looked up
 OPENNESS_CUE_PENALTY = 25  # a model prefers a release verb to an adjective like "open-source" next to it
 AFTER_PENALTY = 60  # for events told of their subject (competition), an actor after the cue is the rival
@@ -839,11 +840,19 @@ def _nearest_date(rows: pl.DataFrame, spans: pl.DataFrame, m: pl.DataFrame, lex:
     )
     sp = spans.select(*_KEY, s_start="start", s_end="end", s_date="date", s_prec="date_precision",
                       s_basis="date_basis", kind="kind")
+    if "text_norm" not in rows.columns:
+        rows = rows.join(m.select(*_KEY, "text_norm").unique(_KEY), on=_KEY, how="left")
+    lo = pl.min_horizontal("s_end", "cue_end")
+    between = pl.col("text_norm").str.slice(lo, (pl.max_horizontal("s_start", "cue_start") - lo).clip(0))
     best = (
-        rows.select(*by, *_KEY, "event_type", "cue_start", "cue_end")
+        rows.select(*by, *_KEY, "event_type", "cue_start", "cue_end", "text_norm")
         .join(kinds, on="event_type")
         .join(sp, on=[*_KEY, "kind"])
-        .with_columns(gap=_gap("s_start", "s_end", "cue_start", "cue_end"))
+        # a date in the trigger's own clause before one nearer across a comma ("founded in 2023, it
+        # released Kimi K2 in July")
+        .with_columns(gap=_gap("s_start", "s_end", "cue_start", "cue_end")
+                      + pl.when(between.str.contains(_CLAUSE_BREAK)).then(CLAUSE_PENALTY).otherwise(0))
+        .drop("text_norm")
     )
     # a contrast word between the date and the cue ("في عام 2019، في حين أن ... ظلت مغلقة") puts the date
     # in another clause: it dates that clause's event, not this one

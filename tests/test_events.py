@@ -575,3 +575,14 @@ def test_the_object_pronoun_of_a_release_is_the_model_named_last(second, lang):
                                                                         "published": pl.String})
     c = events.candidate_table(s, docs).filter(pl.col("sentence_idx") == 1)
     assert ("Acme", "Corvus-7B") in set(c.select("actor", "model").rows()), c
+
+
+@pytest.mark.parametrize("body", [
+    "Moonshot AI, founded in 2023, released Kimi K2 with open weights in July.",
+    "وكانت مون شوت، التي تأسست عام 2023، قد طرحت Kimi K2 مفتوح الأوزان في يوليو الماضي.",
+])
+def test_a_date_in_the_triggers_own_clause_wins_over_a_nearer_one_across_a_comma(tmp_path, body):
+    (tmp_path / "a.txt").write_text(f"Date: 2025-11-10\n\n{body}\n", encoding="utf-8")
+    m = pipeline.build_tables([tmp_path], progress=False)["mentions"]
+    r = m.filter((pl.col("model") == "Kimi K2") & (pl.col("event_type") == "open_release"))
+    assert r["date"].to_list() == ["2025-07"], m
