@@ -608,6 +608,20 @@ def _release_objects(data_dir: str) -> tuple[dict[str, str], dict[str, str]]:
     return ({pat_en: rf"(?i){en}"}, {pat_ar: ar})
 
 
+@functools.lru_cache(maxsize=4)
+def _release_subjects(data_dir: str) -> dict[str, str]:
+    """A release verb that carries its object as a pronoun ("نشرته", "أطلقتها", "أتاحتهم") is followed by
+    who releases, not by what is released: "نشرته Acme اليوم" is Acme publishing it. The Arabic pattern,
+    from the same stems as `_release_objects`, with its cheap test."""
+    del data_dir
+    releases = (pl.col("role") == "release") | ((pl.col("role") == "event")
+                                                & (pl.col("event_type") == "open_release"))
+    t = triggers.trigger_rows().filter((pl.col("lang") == "ar") & releases)
+    ar = "|".join(sorted({re.escape(c) for c in t["cue"].unique().to_list() if c},
+                         key=lambda c: (-len(c), c)))
+    return {rf"(?:^|\s)[وفبل]?(?:{ar})\p{{Arabic}}*(?:ته|ها|هم|هما)\s+({_NAME_AR})": ar}
+
+
 _REPO = (r"(?:^|[^\w./@:-]|(?:huggingface\.co|hf\.co|github\.com)/)"
          r"([A-Za-z][\w.-]*[A-Za-z0-9]/[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?:$|[^\w/-])")
 _REPO_CUE = (r"(?i)hugging|\bhf\b|model|checkpoint|weight|embedding|github|\brepo"
@@ -1008,7 +1022,10 @@ def _doc_orgs(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
             .join(names, on=["doc_id", "pattern"])
             .sort([*_KEY, "start"]).with_columns(n=text.index_in_run(_KEY))
             .filter(pl.col("n") < MAX_PER_SENTENCE).drop("n"))
-    taken = e.select(*_KEY, s2="start", e2="end")
+    # (a model read only from where it stands, "أتاحته Lumio … مفتوح المصدر", gives way to the
+    # organisation its article names: `extract_entities` drops it)
+    taken = e.filter(~((pl.col("kind") == "model") & pl.col("how").is_in(_READ))).select(
+        *_KEY, s2="start", e2="end")
     hits = hits.join(_overlapping(hits, taken, _KEY).select(*_KEY, "start").unique(), on=[*_KEY, "start"],
                      how="anti")
     hits = hits.join(s.select(*_KEY, "text", "text_norm"), on=_KEY)
@@ -1039,7 +1056,12 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     parts.append(_arabic_orgs(s))
     rel_en, rel_ar = _release_objects(str(resources.data_dir()))
     parts.append(_context(latin_ok, list(rel_en), "text", "model", rel_en))
-    parts.append(_context(s, list(rel_ar), "text_norm", "model", rel_ar))
+    subj_ar = _release_subjects(str(resources.data_dir()))
+    by_verb = _context(s, list(subj_ar), "text_norm", "org", subj_ar)
+    objects = _context(s, list(rel_ar), "text_norm", "model", rel_ar)
+    if by_verb.height and objects.height:
+        objects = objects.join(by_verb.select(*_KEY, "start"), on=[*_KEY, "start"], how="anti")
+    parts.extend([by_verb, objects])
     parts.append(_repo_ids(latin_ok, "text", parts[0]))
     parts.append(_repo_ids(s.join(latin_ok.select(_KEY), on=_KEY, how="anti"), "text_norm", parts[0]))
     parts.append(_translit(s))
@@ -1081,7 +1103,11 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
         e = pl.concat([e, subj.select(cols).cast(SCHEMA)])  # type: ignore[arg-type]
     more = _doc_orgs(e, s)
     if more.height:
-        e = pl.concat([e, more.select(cols).cast(SCHEMA)])  # type: ignore[arg-type]
+        weak = (e.filter((pl.col("kind") == "model") & pl.col("how").is_in(_READ))
+                .select(*_KEY, "start", "end"))
+        drop = _overlapping(weak, more.select(*_KEY, s2="start", e2="end"), _KEY).select(*_KEY, "start")
+        e = pl.concat([e.join(drop.unique().with_columns(kind=pl.lit("model")), on=[*_KEY, "start", "kind"],
+                              how="anti"), more.select(cols).cast(SCHEMA)])  # type: ignore[arg-type]
     e = e.sort([*_KEY, "start", "end"]).with_columns(n=text.index_in_run(_KEY))
     return _employers(_makers(e.filter(pl.col("n") < MAX_PER_SENTENCE).select(cols), s), s)
 

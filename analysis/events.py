@@ -471,8 +471,9 @@ def _resolve(
     # the object pronoun of a release verb is the model the article named last: "open-sourced it",
     # "released them", "أتاحته", "أطلقتها", "نشرها" (the pronoun on the verb itself)
     after = pl.col("text_norm").str.slice(pl.col("cue_end"), 8)
+    word = pl.col("text_norm").str.slice(pl.col("cue_start"), pl.col("cue_end") - pl.col("cue_start") + 8)
     obj = (after.str.contains(r"^\s+(?:it|them)\b")
-           | after.str.contains(r"^\p{Arabic}*(?:ته|ها|هما|هم)(?:[^\p{L}\p{N}]|$)"))
+           | word.str.contains(r"^\p{Arabic}*(?:ته|ها|هما|هم)(?:[^\p{L}\p{N}]|$)"))
     object_ref = cand.filter(pl.col("model").is_null() & pl.col("takes_model") & obj).select("row")
     model_ref = pl.concat([model_ref, object_ref]).unique()
     # a licence's terms are those of the model the article named last ("The licence requires ...")

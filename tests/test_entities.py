@@ -381,3 +381,17 @@ def test_words_after_the_word_for_company_that_name_none_are_no_organisation(sen
 def test_who_puts_a_model_out_is_an_organisation(sentence, org):
     orgs = _ents(sentence).filter(pl.col("kind") == "org")["canonical"].to_list()
     assert orgs == ([org] if org else [])
+
+
+def test_after_a_release_verb_that_carries_its_object_the_name_is_who_releases():
+    e = _ents("وقد نشرته Acme اليوم على هاغينغ فيس.")
+    assert e.filter(pl.col("canonical") == "Acme")["kind"].to_list() == ["org"]
+    # without the pronoun the name is what is released
+    e = _ents("وقد نشرت Acme اليوم على هاغينغ فيس.")
+    assert e.filter(pl.col("canonical") == "Acme")["kind"].to_list() == ["model"]
+
+
+def test_a_name_its_article_reads_as_an_organisation_is_no_model_where_it_stands_open():
+    e = _ents("أطلقت Lumio نموذج Halla-3.", "ثم أتاحته Lumio للجميع مفتوح المصدر.")
+    lumio = e.filter(pl.col("canonical") == "Lumio").select("sentence_idx", "kind").sort("sentence_idx")
+    assert lumio.rows() == [(0, "org"), (1, "org")]
