@@ -1100,6 +1100,12 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     e = _org_or_model(e).select(cols)
     subj = _subjects(e, s)
     if subj.height:
+        # the model it puts out is its own, when nothing says whose it is
+        made = (subj.select(*_KEY, start="m0", maker="canonical")
+                .unique([*_KEY, "start"], keep="first", maintain_order=True)
+                .with_columns(kind=pl.lit("model")))
+        e = (e.join(made, on=[*_KEY, "start", "kind"], how="left", maintain_order="left")
+             .with_columns(owner=pl.coalesce("owner", "maker")).drop("maker"))
         e = pl.concat([e, subj.select(cols).cast(SCHEMA)])  # type: ignore[arg-type]
     more = _doc_orgs(e, s)
     if more.height:

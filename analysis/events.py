@@ -380,6 +380,23 @@ def _first_person(cand: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _last_model_before(todo: pl.DataFrame, models_seen: pl.DataFrame) -> pl.DataFrame:
+    """For each row of `todo` (row, doc_id, sentence_idx, actor), the last model its document named in
+    an earlier sentence (any distance back: an as-of join, linear in size), kept only when its owner is
+    unknown or is the row's actor (row, e_model, e_owner)."""
+    if todo.height == 0 or models_seen.height == 0:
+        return pl.DataFrame(schema={"row": pl.UInt32, "e_model": pl.String, "e_owner": pl.String})
+    at = 1_000_000  # a sentence's place before any offset in it
+    left = todo.with_columns(pos=(pl.col("sentence_idx") * at - 1).cast(pl.Int64)).sort("doc_id", "pos")
+    right = (models_seen.with_columns(pos=(pl.col("sentence_idx_e") * at + pl.col("start_e")).cast(pl.Int64))
+             .select("doc_id", "pos", "e_model", "e_owner").sort("doc_id", "pos"))
+    # (both sides sorted by doc_id, then pos: the order an as-of join by groups needs)
+    got = (left.join_asof(right, on="pos", by="doc_id", strategy="backward", check_sortedness=False)
+           .drop_nulls("e_model"))
+    ok = pl.col("e_owner").is_null() | pl.col("actor").is_null() | (pl.col("e_owner") == pl.col("actor"))
+    return got.filter(ok).select(pl.col("row").cast(pl.UInt32), "e_model", "e_owner")
+
+
 def _resolve(
     cand: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame, pubs: pl.DataFrame | None = None
 ) -> pl.DataFrame:
@@ -498,6 +515,11 @@ def _resolve(
         .pipe(_first, ["row"], ["sentence_idx_e", "start_e"], ["sentence_idx_e", "start_e"])
         .select("row", "e_model", "e_owner")
     )
+    # a licence's terms may be told well after its model was named ("The licence requires ..." five
+    # sentences on): past the look back, the last model the article named before, of the actor if any
+    found = pl.concat([found, _last_model_before(
+        cand.join(by_licence, on="row").join(found, on="row", how="anti")
+        .select("row", "doc_id", "sentence_idx", "actor"), models_seen)])
     cand = cand.join(found, on="row", how="left").join(by_licence, on="row", how="left").with_columns(
         model=pl.coalesce("model", "e_model"),
         # (a licence's model is told apart: the scorer weighs "the model" references on their own)

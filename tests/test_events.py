@@ -586,3 +586,18 @@ def test_a_date_in_the_triggers_own_clause_wins_over_a_nearer_one_across_a_comma
     m = pipeline.build_tables([tmp_path], progress=False)["mentions"]
     r = m.filter((pl.col("model") == "Kimi K2") & (pl.col("event_type") == "open_release"))
     assert r["date"].to_list() == ["2025-07"], m
+
+
+def test_a_licence_told_far_from_its_model_is_still_that_models():
+    s = _sentences([
+        ("d", 0, "Acme released Corvus-7B with open weights on Monday."),
+        ("d", 1, "The model was trained on ten trillion tokens."),
+        ("d", 2, "It beats larger rivals on several benchmarks."),
+        ("d", 3, "Researchers welcomed the release."),
+        ("d", 4, "Developers can download it today."),
+        ("d", 5, "The licence requires companies with more than 700 million monthly users to ask first."),
+    ])
+    docs = pl.DataFrame({"doc_id": ["d"], "published": [None]}, schema={"doc_id": pl.String,
+                                                                        "published": pl.String})
+    c = events.candidate_table(s, docs).filter(pl.col("event_type") == "licence_restriction")
+    assert c.select("actor", "model").rows() == [("Acme", "Corvus-7B")], c
