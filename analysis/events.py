@@ -417,9 +417,12 @@ def _resolve(
 
     # an organisation named as the place something is put ("on Hugging Face", "على منصة هاغينغ فيس",
     # "via GitHub") is the venue, not who acts
-    lead = pl.min_horizontal(pl.col("start"), 12)
+    # (in Arabic the place may be named through a noun or two: "على محرك بحث جوجل", "عبر خدمة Azure";
+    # "على" before a name is never its subject: "على عكس جوجل", "على غرار ميتا")
+    lead = pl.min_horizontal(pl.col("start"), 24)
     venue = (pl.col("text_norm").str.slice(pl.col("start") - lead, lead)
-             .str.contains(r"(?:\bon|\bvia|\bto|\bfrom|عل[يى]|عبر|منص\p{Arabic}*)\s*(?:the\s*)?$"))
+             .str.contains(r"(?:\bon|\bvia|\bto|\bfrom|عل[يى]|عبر|منص\p{Arabic}*)\s*(?:the\s*)?$"
+                           r"|(?:^|\s)(?:عل[يى]|عبر)\s+(?:[^\s\p{Arabic}]*\p{Arabic}+\s+){1,2}$"))
     ents = ents.join(cand.select(*_KEY, "text_norm").unique(_KEY), on=_KEY, how="left").filter(
         ~(venue.fill_null(False) & pl.col("kind").is_in(["org", "person"])))
     actors = ents.filter(pl.col("kind").is_in(["org", "person"])).select(

@@ -462,6 +462,9 @@ def test_a_release_that_lists_its_models_after_a_colon_releases_each_of_them(tmp
     ("The lab did not release Corvus-7B today.", True, False),
     ("لا تطلق الشركة نموذج Corvus-7B اليوم.", True, False),
     ("قد تطلق الشركة نموذج Corvus-7B اليوم.", False, True),
+    # a release told as a condition is no release: "once released", "بمجرد إصدار"
+    ("Once the lab releases Corvus-7B, it cannot be pulled back.", False, True),
+    ("بمجرد إصدار Corvus-7B لا يمكن سحبه.", False, True),
 ])
 def test_short_modifier_words_match_only_as_whole_words(sentence, negation, speculation):
     s = _sentences([("d", 0, sentence)])
