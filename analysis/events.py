@@ -1041,8 +1041,11 @@ def _context_features(c: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.D
     opens = (m.join(lex.info.filter(pl.col("openness").is_in(["open_source", "open_weights", "restricted"])),
                     on="pattern").select(*_KEY, o_start="start"))
     doc_words = opens.group_by("doc_id").agg(doc_open_words=pl.len())
+    # (a position on keeping models closed is one on openness too: "a closed approach that gives it control")
+    said = lex.info.filter(pl.col("openness").is_not_null()).select("pattern").unique()
+    stance = m.join(said, on="pattern").group_by(_KEY).agg(sentence_openness_words=pl.len())
     here = opens.group_by(_KEY).agg(sentence_open_words=pl.len()).join(
-        _open_heads(m, lex), on=_KEY, how="left")
+        _open_heads(m, lex), on=_KEY, how="left").join(stance, on=_KEY, how="full", coalesce=True)
     people = set(kb.organisations().filter(pl.col("kind") == "person")["name"].to_list())
     models = ents.filter(pl.col("kind") == "model").select(*_KEY, "start", "canonical")
     near = (models.join(opens, on=_KEY).filter((pl.col("o_start") - pl.col("start")).abs() <= WINDOW_OPENNESS)

@@ -71,7 +71,7 @@ def features() -> dict[str, pl.Expr]:
         "actor_person": pl.col("actor_person").fill_null(False),
         # a statement counts when it is about openness: the type alone says little
         "statement_on_openness": (pl.col("event_type") == "statement")
-        & (pl.col("sentence_open_words").fill_null(0) > 0),
+        & (pl.col("sentence_openness_words").fill_null(0) > 0),
         "statement_by_person": (pl.col("event_type") == "statement")
         & pl.col("actor_person").fill_null(False),
         # "we believe ..." on a lab's own page: the lab states its position

@@ -604,3 +604,19 @@ def test_a_licence_told_far_from_its_model_is_still_that_models():
                                                                         "published": pl.String})
     c = events.candidate_table(s, docs).filter(pl.col("event_type") == "licence_restriction")
     assert c.select("actor", "model").rows() == [("Acme", "Corvus-7B")], c
+
+
+@pytest.mark.parametrize(("sentence", "about"), [
+    ("Anthropic said it keeps a closed approach that gives it more control.", True),
+    ("وقالت أنثروبيك إنها تتمسك بنهج مغلق يمنحها سيطرة أكبر.", True),
+    ("Anthropic said revenue grew by a third.", False),
+])
+def test_a_statement_on_keeping_models_closed_is_one_on_openness(sentence, about):
+    from analysis import scoring
+
+    s = _sentences([("d", 0, sentence)])
+    docs = pl.DataFrame({"doc_id": ["d"], "published": [None]}, schema={"doc_id": pl.String,
+                                                                        "published": pl.String})
+    c = events.candidate_table(s, docs).filter(pl.col("event_type") == "statement")
+    assert c.height == 1, c
+    assert scoring.feature_frame(c)["statement_on_openness"].to_list() == [float(about)]
