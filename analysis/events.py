@@ -380,6 +380,25 @@ def _first_person(cand: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _venues(ents: pl.DataFrame, passes: int = 3) -> pl.DataFrame:
+    """The organisations listed after one named as a place or a source are places or sources too:
+    "recruits who joined from OpenAI, Google DeepMind and Anthropic", "على منصتي هاغينغ فيس وموديل سكوب"
+    (`venue` carried along a list joined by commas, "and", "و", up to `passes` names on)."""
+    org = pl.col("kind").is_in(["org", "person"])
+    e = ents.sort([*_KEY, "start"]).with_columns(o=org)
+    for _ in range(passes):
+        prev = e.filter(pl.col("o")).select(*_KEY, "start", p_end=pl.col("end").shift(1).over(_KEY),
+                                            p_venue=pl.col("venue").shift(1).over(_KEY)
+                                            ).unique([*_KEY, "start"], keep="first", maintain_order=True)
+        gap = pl.col("text_norm").str.slice(pl.col("p_end"), (pl.col("start") - pl.col("p_end")).clip(0, 12))
+        joined = (pl.col("start") >= pl.col("p_end")) & gap.str.contains(r"^\s*(?:,|،|\band\b|&)?\s*و?\s*$")
+        e = (e.join(prev, on=[*_KEY, "start"], how="left", maintain_order="left")
+             .with_columns(venue=pl.col("venue") | (pl.col("o") & pl.col("p_venue").fill_null(False)
+                                                    & joined.fill_null(False)))
+             .drop("p_end", "p_venue"))
+    return e.drop("o")
+
+
 def _last_model_before(todo: pl.DataFrame, models_seen: pl.DataFrame) -> pl.DataFrame:
     """For each row of `todo` (row, doc_id, sentence_idx, actor), the last model its document named in
     an earlier sentence (any distance back: an as-of join, linear in size), kept only when its owner is
@@ -423,8 +442,9 @@ def _resolve(
     venue = (pl.col("text_norm").str.slice(pl.col("start") - lead, lead)
              .str.contains(r"(?:\bon|\bvia|\bto|\bfrom|عل[يى]|عبر|منص\p{Arabic}*)\s*(?:the\s*)?$"
                            r"|(?:^|\s)(?:عل[يى]|عبر)\s+(?:[^\s\p{Arabic}]*\p{Arabic}+\s+){1,2}$"))
-    ents = ents.join(cand.select(*_KEY, "text_norm").unique(_KEY), on=_KEY, how="left").filter(
-        ~(venue.fill_null(False) & pl.col("kind").is_in(["org", "person"])))
+    ents = _venues(ents.join(cand.select(*_KEY, "text_norm").unique(_KEY), on=_KEY, how="left")
+                   .with_columns(venue=venue.fill_null(False) & pl.col("kind").is_in(["org", "person"])))
+    ents = ents.filter(~pl.col("venue")).drop("venue")
     actors = ents.filter(pl.col("kind").is_in(["org", "person"])).select(
         *_KEY, a_start="start", a_end="end", a_name="canonical",
         # a person stands for their organisation; one whose organisation is not known stands for none

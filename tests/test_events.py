@@ -620,3 +620,12 @@ def test_a_statement_on_keeping_models_closed_is_one_on_openness(sentence, about
     c = events.candidate_table(s, docs).filter(pl.col("event_type") == "statement")
     assert c.height == 1, c
     assert scoring.feature_frame(c)["statement_on_openness"].to_list() == [float(about)]
+
+
+def test_organisations_listed_after_a_source_are_sources_too():
+    s = _sentences([("d", 0, "The memo listed new recruits who have joined Acme from OpenAI, "
+                             "Google DeepMind and Anthropic.")])
+    docs = pl.DataFrame({"doc_id": ["d"], "published": [None]}, schema={"doc_id": pl.String,
+                                                                        "published": pl.String})
+    c = events.candidate_table(s, docs).filter(pl.col("event_type") == "talent")
+    assert not set(c["actor"].to_list()) & {"OpenAI", "Google", "Anthropic"}, c
