@@ -1097,7 +1097,7 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     kbs = e.filter(~pl.col("how").is_in(_READ)).select(*_KEY, s2="start", e2="end")
     lost = pl.concat([lost.select(*_KEY, "i"), _overlapping(ctx, kbs, _KEY).select(*_KEY, "i")])
     e = e.join(lost.select(*_KEY, "i").unique(), on=[*_KEY, "i"], how="anti")
-    e = _org_or_model(e).select(cols)
+    e = _org_or_model(e, s).select(cols)
     subj = _subjects(e, s)
     if subj.height:
         # the model it puts out is its own, when nothing says whose it is
@@ -1118,18 +1118,23 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     return _employers(_makers(e.filter(pl.col("n") < MAX_PER_SENTENCE).select(cols), s), s)
 
 
-def _org_or_model(e: pl.DataFrame) -> pl.DataFrame:
+def _org_or_model(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
     """A name read from its context both as an organisation and as a model ("أطلقت Lumio …" reads
     Lumio as who releases and as what is released) is the organisation when the sentence names a model
-    after it, else the model."""
+    or the word for one after it, else the model."""
     ctx = e.filter(pl.col("how") == "context")
     both = ctx.filter(pl.col("kind") == "org").select(*_KEY, "start", "end").join(
         ctx.filter(pl.col("kind") == "model").select(*_KEY, "start", "end"), on=[*_KEY, "start", "end"])
     if both.height == 0:
         return e
     later = (both.join(e.filter(pl.col("kind") == "model").select(*_KEY, m0="start"), on=_KEY)
-             .filter(pl.col("m0") >= pl.col("end")).select(*_KEY, "start", "end").unique()
-             .with_columns(org=pl.lit(True)))
+             .filter(pl.col("m0") >= pl.col("end")).select(*_KEY, "start", "end"))
+    # or the word for a model right after it ("أطلقت Lumio نموذجين", "أطلقت Lumio نموذجا جديدا")
+    word = (both.join(s.select(*_KEY, "text_norm"), on=_KEY)
+            .filter(pl.col("text_norm").str.slice(pl.col("end"), 16)
+                    .str.contains(r"^\s+(?:[وبل]?(?:ال)?(?:نموذج|نماذج)|(?:its|their|a|an|the|two|new)?\s*models?\b)"))
+            .select(*_KEY, "start", "end"))
+    later = pl.concat([later, word]).unique().with_columns(org=pl.lit(True))
     drop = both.join(later, on=[*_KEY, "start", "end"], how="left").with_columns(
         kind=pl.when(pl.col("org").fill_null(False)).then(pl.lit("model")).otherwise(pl.lit("org")),
         how=pl.lit("context")).drop("org")

@@ -313,6 +313,7 @@ def _candidates(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFra
     with_model = cues.join(pairs, on="cue_id").with_columns(m_list=pl.lit(False))
     without = cues.join(pairs, on="cue_id", how="anti")
     listed = _listed(without, ents)
+    listed = pl.concat([listed, _counted(without.join(listed, on="cue_id", how="anti"), ents)])
     without = without.join(listed, on="cue_id", how="anti").with_columns(
         model=pl.lit(None, pl.String), owner=pl.lit(None, pl.String), m_start=pl.lit(None, pl.Int64),
         m_list=pl.lit(False),
@@ -346,6 +347,61 @@ def _listed(cues: pl.DataFrame, ents: pl.DataFrame) -> pl.DataFrame:
         .unique(["cue_id", "model"], keep="first", maintain_order=True)
         .select("cue_id", "model", "owner", m_start=pl.lit(None, pl.Int64), m_list=pl.lit(True))
     )
+
+
+# a count of models a release speaks of, named in the sentences that follow ("released two open-weight
+# models. The larger model, gpt-oss-120b, … The smaller gpt-oss-20b …"): number words and Arabic duals
+_COUNTS = {"two": 2, "both": 2, "pair": 2, "three": 3, "four": 4, "five": 5,
+           "اثنين": 2, "نموذجين": 2, "نموذجان": 2, "ثلاث": 3, "اربع": 4, "خمس": 5}
+_COUNTED = (r"\b(two|three|four|five|both|pair)\s+(?:of\s+)?(?:[\w-]+\s+){0,3}?models\b"
+            r"|(?:^|\s)[وبل]?(?:ال)?(نموذجين|نموذجان)"
+            r"|(?:^|\s)(ثلاث|اربع|خمس)\p{Arabic}*\s+(?:\p{Arabic}+\s+)?نماذج")
+# (the same, as the text up to the count's end)
+_UP_TO_COUNT = (r"^(.*?(?:\b(?:two|three|four|five|both|pair)\s+(?:of\s+)?(?:[\w-]+\s+){0,3}?models\b"
+                r"|(?:^|\s)[وبل]?(?:ال)?(?:نموذجين|نموذجان)"
+                r"|(?:^|\s)(?:ثلاث|اربع|خمس)\p{Arabic}*\s+(?:\p{Arabic}+\s+)?نماذج))")
+COUNT_AHEAD = 2  # sentences after a counted release in which its models are named
+COUNT_NAMED = 30  # characters after the count within which models named are the counted ones
+
+
+def _counted(cues: pl.DataFrame, ents: pl.DataFrame) -> pl.DataFrame:
+    """The models a release counts without naming ("released two open-weight models", "أطلقت نموذجين"),
+    named in the next COUNT_AHEAD sentences: the first that many models named there, one row per
+    (cue, model), with no position in the cue's sentence (`m_start` null)."""
+    empty = pl.DataFrame(schema={"cue_id": pl.UInt32, "model": pl.String, "owner": pl.String,
+                                 "m_start": pl.Int64, "m_list": pl.Boolean})
+    said = cues.filter(pl.col("takes_model") & pl.col("text_norm").str.contains(_COUNTED))
+    if said.height == 0:
+        return empty
+    word = pl.coalesce([pl.col("text_norm").str.extract(_COUNTED, k) for k in (1, 2, 3)])
+    said = (said.with_columns(n=word.replace_strict(_COUNTS, default=None, return_dtype=pl.Int64))
+            .drop_nulls("n"))
+    models = ents.filter(pl.col("kind") == "model")
+    # models named right after the count are the ones counted, and the sentence's own cue takes them
+    # ("نموذجين مفتوحي المصدر هما A و B")
+    upto = pl.col("text_norm").str.extract(_UP_TO_COUNT, 1).str.len_chars().cast(pl.Int64)
+    here = (said.select("cue_id", *_KEY, upto=upto)
+            .join(models.select(*_KEY, "start"), on=_KEY)
+            .filter((pl.col("start") >= pl.col("upto")) & (pl.col("start") - pl.col("upto") <= COUNT_NAMED)))
+    said = said.join(here.select("cue_id").unique(), on="cue_id", how="anti")
+    # a model of a known owner counts only for an organisation its sentence names
+    orgs = ents.filter(pl.col("kind") == "org").select(*_KEY, org=pl.coalesce("owner", "canonical"))
+    named = (models.sort("doc_id", "sentence_idx", "start")
+             .select("doc_id", j="sentence_idx", model="canonical", owner="owner", at="start"))
+    got = (
+        said.select("cue_id", "doc_id", "sentence_idx", "n")
+        .with_columns(j=pl.col("sentence_idx") + pl.int_ranges(1, COUNT_AHEAD + 1))
+        .explode("j")
+        .join(named, on=["doc_id", "j"])
+        .join(orgs.group_by(_KEY).agg(orgs="org"), on=_KEY, how="left")
+        .filter(pl.col("owner").is_null() | pl.col("orgs").list.contains(pl.col("owner")).fill_null(False))
+        .sort("cue_id", "j", "at")
+        .unique(["cue_id", "model"], keep="first", maintain_order=True)
+        .filter(pl.int_range(0, pl.len()).over("cue_id") < pl.col("n"))
+    )
+    if got.height == 0:
+        return empty
+    return got.select("cue_id", "model", "owner", m_start=pl.lit(None, pl.Int64), m_list=pl.lit(True))
 
 
 @functools.lru_cache(maxsize=4)

@@ -629,3 +629,20 @@ def test_organisations_listed_after_a_source_are_sources_too():
                                                                         "published": pl.String})
     c = events.candidate_table(s, docs).filter(pl.col("event_type") == "talent")
     assert not set(c["actor"].to_list()) & {"OpenAI", "Google", "Anthropic"}, c
+
+
+@pytest.mark.parametrize(("sentences", "models"), [
+    (["Acme on Tuesday released two open-weight models.", "The larger model, Corvus-70B, has 70 billion "
+      "parameters.", "The smaller Corvus-7B runs on a laptop."], {"Corvus-70B", "Corvus-7B"}),
+    (["أطلقت Acme نموذجين مفتوحين يوم الثلاثاء.", "الأول Corvus-70B والثاني Corvus-7B."],
+     {"Corvus-70B", "Corvus-7B"}),
+    # named right after the count, they are the sentence's own
+    (["Acme released two models, Corvus-70B and Corvus-7B.", "Then Tern-2 came out."],
+     {"Corvus-70B", "Corvus-7B"}),
+])
+def test_a_release_that_counts_its_models_releases_those_named_next(sentences, models):
+    s = _sentences([("d", i, t) for i, t in enumerate(sentences)])
+    docs = pl.DataFrame({"doc_id": ["d"], "published": [None]}, schema={"doc_id": pl.String,
+                                                                        "published": pl.String})
+    c = events.candidate_table(s, docs).filter(pl.col("sentence_idx") == 0)
+    assert set(c.drop_nulls("model")["model"].to_list()) == models, c
