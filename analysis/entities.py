@@ -1115,7 +1115,39 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
         e = pl.concat([e.join(drop.unique().with_columns(kind=pl.lit("model")), on=[*_KEY, "start", "kind"],
                               how="anti"), more.select(cols).cast(SCHEMA)])  # type: ignore[arg-type]
     e = e.sort([*_KEY, "start", "end"]).with_columns(n=text.index_in_run(_KEY))
-    return _employers(_makers(e.filter(pl.col("n") < MAX_PER_SENTENCE).select(cols), s), s)
+    return _full_names(_employers(_makers(e.filter(pl.col("n") < MAX_PER_SENTENCE).select(cols), s), s))
+
+
+def _full_names(e: pl.DataFrame) -> pl.DataFrame:
+    """A model named by its version alone ("R2", "R1-0528", "K2") takes the full name its article gives
+    it elsewhere ("DeepSeek-R2"; "DeepSeek-R1" makes "R1-0528" DeepSeek-R1-0528), with that name's family
+    and owner, so the headline's "R2" and the body's "DeepSeek-R2" are one model."""
+    models = e.filter(pl.col("kind") == "model")
+    short = (models.select("doc_id", "canonical", "owner")
+             .with_columns(token=pl.col("canonical").str.extract(r"^([A-Za-z]{1,3}\d[\w.]*?)(?:[- ]|$)", 1))
+             .drop_nulls("token").unique(["doc_id", "canonical"]))
+    if short.height == 0:
+        return e
+    full = (models.select("doc_id", long="canonical", l_family="family", l_owner="owner")
+            .unique(["doc_id", "long"])
+            .with_columns(stem=pl.col("long").str.extract(r"^(.+?[- ])[^- ]+$", 1),
+                          last=pl.col("long").str.extract(r"[- ]([^- ]+)$", 1))
+            .drop_nulls("stem"))
+    pairs = (short.join(full, on="doc_id")
+             .filter((pl.col("last") == pl.col("token")) & (pl.col("long") != pl.col("canonical"))
+                     & (pl.col("owner").is_null() | (pl.col("owner") == pl.col("l_owner"))))
+             .with_columns(new=pl.col("stem") + pl.col("canonical"))
+             .sort("doc_id", "canonical", "long")
+             .unique(["doc_id", "canonical"], keep="first", maintain_order=True)
+             .select("doc_id", "canonical", "new", "l_family", "l_owner", kind=pl.lit("model")))
+    if pairs.height == 0:
+        return e
+    return (e.join(pairs, on=["doc_id", "canonical", "kind"], how="left", maintain_order="left")
+            .with_columns(canonical=pl.coalesce("new", "canonical"),
+                          family=pl.when(pl.col("new").is_not_null()).then(pl.coalesce("l_family", "family"))
+                          .otherwise("family"),
+                          owner=pl.coalesce("owner", "l_owner"))
+            .drop("new", "l_family", "l_owner"))
 
 
 def _org_or_model(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:

@@ -436,6 +436,12 @@ def _first_person(cand: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+# the words before "such as" / "مثل", and the nouns of those that are organisations or models
+_EXAMPLE_OF = r"(\S+(?:\s+\S+)?)\s+(?:such as|like|including|مثل)\s*$"
+_ACTOR_KINDS = (r"compan|lab|firm|startup|start-up|model|rival|developer|player|giant|competitor|maker"
+                r"|provider|شرك|مختبر|نموذج|نماذج|منافس|عمالق|مطور|لاعب")
+
+
 def _venues(ents: pl.DataFrame, passes: int = 3) -> pl.DataFrame:
     """The organisations listed after one named as a place or a source are places or sources too:
     "recruits who joined from OpenAI, Google DeepMind and Anthropic", "على منصتي هاغينغ فيس وموديل سكوب"
@@ -498,8 +504,15 @@ def _resolve(
     venue = (pl.col("text_norm").str.slice(pl.col("start") - lead, lead)
              .str.contains(r"(?:\bon|\bvia|\bto|\bfrom|عل[يى]|عبر|منص\p{Arabic}*)\s*(?:the\s*)?$"
                            r"|(?:^|\s)(?:عل[يى]|عبر)\s+(?:[^\s\p{Arabic}]*\p{Arabic}+\s+){1,2}$"))
+    # an organisation given as an example of something that is no organisation or model ("search
+    # engines such as Google", "محركات البحث مثل غوغل") is named in passing; "companies such as Baidu",
+    # "open models like Qwen" name actors
+    ex_lead = pl.min_horizontal(pl.col("start"), 40)
+    example = pl.col("text_norm").str.slice(pl.col("start") - ex_lead, ex_lead).str.extract(_EXAMPLE_OF, 1)
+    passing = example.is_not_null() & ~example.str.contains(_ACTOR_KINDS)
     ents = _venues(ents.join(cand.select(*_KEY, "text_norm").unique(_KEY), on=_KEY, how="left")
-                   .with_columns(venue=venue.fill_null(False) & pl.col("kind").is_in(["org", "person"])))
+                   .with_columns(venue=(venue.fill_null(False) | passing.fill_null(False))
+                                 & pl.col("kind").is_in(["org", "person"])))
     ents = ents.filter(~pl.col("venue")).drop("venue")
     actors = ents.filter(pl.col("kind").is_in(["org", "person"])).select(
         *_KEY, a_start="start", a_end="end", a_name="canonical",
@@ -865,6 +878,8 @@ def _settle(c: pl.DataFrame, lex: Lexicon, art: pl.DataFrame | None = None) -> p
     gap = pl.col("cue_start") - pl.col("d_end")
     between = (pl.col("text_norm").str.slice(pl.col("d_end"), gap.clip(0))
                .str.replace_many(subject_words, [""] * len(subject_words), leftmost=True)
+               # and the subject's nisba adjectives ("شركة ديب سيك الصينية")
+               .str.replace_all(r"(?:^|\s)ال\p{Arabic}{2,}يه?(?:\s|$)", " ")
                .str.replace_all(r"\s+", "").str.strip_chars("،,"))
     held_ids = (
         c.filter(rel)

@@ -395,3 +395,14 @@ def test_a_name_its_article_reads_as_an_organisation_is_no_model_where_it_stands
     e = _ents("أطلقت Lumio نموذج Halla-3.", "ثم أتاحته Lumio للجميع مفتوح المصدر.")
     lumio = e.filter(pl.col("canonical") == "Lumio").select("sentence_idx", "kind").sort("sentence_idx")
     assert lumio.rows() == [(0, "org"), (1, "org")]
+
+
+def test_a_model_named_by_its_version_alone_takes_the_full_name_its_article_gives():
+    e = _ents("ديب سيك تؤجل إطلاق R2 بسبب شح الرقائق", "أرجأت ديب سيك طرح DeepSeek-R2 المنتظر.",
+              "نشرت نسخة باسم R1-0528 بعد DeepSeek-R1.")
+    got = e.filter(pl.col("kind") == "model").select("surface", "canonical", "owner").rows()
+    assert ("R2", "DeepSeek-R2", "DeepSeek") in got
+    assert ("R1-0528", "DeepSeek-R1-0528", "DeepSeek") in got
+    # with no fuller name in its article a short name stays as written
+    e = _ents("نشرت نسخة باسم R1-0528 اليوم.")
+    assert "DeepSeek-R1-0528" not in e["canonical"].to_list()

@@ -646,3 +646,24 @@ def test_a_release_that_counts_its_models_releases_those_named_next(sentences, m
                                                                         "published": pl.String})
     c = events.candidate_table(s, docs).filter(pl.col("sentence_idx") == 0)
     assert set(c.drop_nulls("model")["model"].to_list()) == models, c
+
+
+def test_a_delay_governs_the_release_past_its_subjects_name_and_adjective():
+    s = _sentences([("d", 0, "أرجأت شركة ديب سيك الصينية طرح نموذجها المنتظر DeepSeek-R2.")])
+    docs = pl.DataFrame({"doc_id": ["d"], "published": [None]}, schema={"doc_id": pl.String,
+                                                                        "published": pl.String})
+    c = events.candidate_table(s, docs)
+    assert ("DeepSeek", "DeepSeek-R2", "delay") in set(c.select("actor", "model", "event_type").rows()), c
+    assert "closed_release" not in c["event_type"].to_list(), c
+
+
+@pytest.mark.parametrize("sentence", [
+    "تسربت المحادثات إلى محركات البحث مثل غوغل وبينغ، ما عرض خصوصية المستخدمين للخطر.",
+    "Chats were indexed by search engines such as Google, exposing private data.",
+])
+def test_an_organisation_given_as_an_example_of_no_actor_is_named_in_passing(sentence):
+    s = _sentences([("d", 0, sentence)])
+    docs = pl.DataFrame({"doc_id": ["d"], "published": [None]}, schema={"doc_id": pl.String,
+                                                                        "published": pl.String})
+    c = events.candidate_table(s, docs).filter(pl.col("event_type") == "incident")
+    assert not set(c["actor"].to_list()) & {"Google", "Microsoft"}, c
