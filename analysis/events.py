@@ -370,9 +370,14 @@ def _counted(cues: pl.DataFrame, ents: pl.DataFrame) -> pl.DataFrame:
     (cue, model), with no position in the cue's sentence (`m_start` null)."""
     empty = pl.DataFrame(schema={"cue_id": pl.UInt32, "model": pl.String, "owner": pl.String,
                                  "m_start": pl.Int64, "m_list": pl.Boolean})
-    said = cues.filter(pl.col("takes_model") & pl.col("text_norm").str.contains(_COUNTED))
-    if said.height == 0:
+    cues = cues.filter(pl.col("takes_model"))
+    # the count's words first (one literal pass), the pattern only on the few sentences that hold one
+    texts = cues.select(*_KEY, "text_norm").unique(_KEY)
+    texts = texts.filter(pl.col("text_norm").str.contains_any(list(_COUNTS)))
+    texts = texts.filter(pl.col("text_norm").str.contains(_COUNTED))
+    if texts.height == 0:
         return empty
+    said = cues.join(texts.select(_KEY), on=_KEY)
     word = pl.coalesce([pl.col("text_norm").str.extract(_COUNTED, k) for k in (1, 2, 3)])
     said = (said.with_columns(n=word.replace_strict(_COUNTS, default=None, return_dtype=pl.Int64))
             .drop_nulls("n"))
@@ -447,18 +452,24 @@ def _venues(ents: pl.DataFrame, passes: int = 3) -> pl.DataFrame:
     "recruits who joined from OpenAI, Google DeepMind and Anthropic", "على منصتي هاغينغ فيس وموديل سكوب"
     (`venue` carried along a list joined by commas, "and", "و", up to `passes` names on)."""
     org = pl.col("kind").is_in(["org", "person"])
-    e = ents.sort([*_KEY, "start"]).with_columns(o=org)
+    if not ents.filter(org)["venue"].any():
+        return ents
+    e = (ents.filter(org).select(*_KEY, "start", "end", "text_norm", "venue")
+         .unique([*_KEY, "start"], keep="first", maintain_order=True).sort([*_KEY, "start"]))
     for _ in range(passes):
-        prev = e.filter(pl.col("o")).select(*_KEY, "start", p_end=pl.col("end").shift(1).over(_KEY),
-                                            p_venue=pl.col("venue").shift(1).over(_KEY)
-                                            ).unique([*_KEY, "start"], keep="first", maintain_order=True)
         gap = pl.col("text_norm").str.slice(pl.col("p_end"), (pl.col("start") - pl.col("p_end")).clip(0, 12))
         joined = (pl.col("start") >= pl.col("p_end")) & gap.str.contains(r"^\s*(?:,|،|\band\b|&)?\s*و?\s*$")
-        e = (e.join(prev, on=[*_KEY, "start"], how="left", maintain_order="left")
-             .with_columns(venue=pl.col("venue") | (pl.col("o") & pl.col("p_venue").fill_null(False)
-                                                    & joined.fill_null(False)))
+        # (sorted by sentence then start: the row before is the name before, when of the same sentence)
+        same = (pl.col("doc_id") == pl.col("doc_id").shift(1)) & (
+            pl.col("sentence_idx") == pl.col("sentence_idx").shift(1))
+        e = (e.with_columns(p_end=pl.when(same).then(pl.col("end").shift(1)),
+                            p_venue=pl.when(same).then(pl.col("venue").shift(1)))
+             .with_columns(venue=pl.col("venue")
+                           | (pl.col("p_venue").fill_null(False) & joined.fill_null(False)))
              .drop("p_end", "p_venue"))
-    return e.drop("o")
+    return (ents.join(e.select(*_KEY, "start", v2="venue"), on=[*_KEY, "start"], how="left",
+                      maintain_order="left")
+            .with_columns(venue=pl.col("venue") | (org & pl.col("v2").fill_null(False))).drop("v2"))
 
 
 def _last_model_before(todo: pl.DataFrame, models_seen: pl.DataFrame) -> pl.DataFrame:
