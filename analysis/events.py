@@ -40,6 +40,7 @@ MODIFIER_REACH = 45  # how far forward a plan, negation or rumour word reaches, 
 DATE_AHEAD = 2  # sentences after an undated event in which its date may be told
 CLAUSE_PENALTY = 40  # characters a clause break between a date and the trigger counts for
 LOOKBACK = 3  # sentences back in which "the company" or "the model" is looked up
+HEADLINE_AHEAD = 2  # sentences after a headline in which the model its "its model" means is named
 OPENNESS_CUE_PENALTY = 25  # a model prefers a release verb to an adjective like "open-source" next to it
 AFTER_PENALTY = 60  # for events told of their subject (competition), an actor after the cue is the rival
 PERSON_PENALTY = 30  # a statement prefers the person who makes it to an organisation named beside
@@ -618,6 +619,18 @@ def _resolve(
         .pipe(_first, ["row"], ["sentence_idx_e", "start_e"], ["sentence_idx_e", "start_e"])
         .select("row", "e_model", "e_owner")
     )
+    # a headline speaks of what its article goes on to name: "ميتا تؤجل نموذجها المفتوح" above "أرجأت
+    # شركة ميتا إطلاق نموذجها المفتوح لاما 4" is Llama 4, the first model of the actor the next
+    # HEADLINE_AHEAD sentences name
+    heads = (cand.join(model_ref, on="row").join(found, on="row", how="anti")
+             .filter(pl.col("sentence_idx") == 0).select("row", "doc_id", "actor"))
+    ahead = (heads.join(models_seen.filter(pl.col("sentence_idx_e").is_between(1, HEADLINE_AHEAD)),
+                        on="doc_id")
+             .filter(pl.col("actor").is_null() | pl.col("e_owner").is_null()
+                     | (pl.col("actor") == pl.col("e_owner")))
+             .pipe(_first, ["row"], ["sentence_idx_e", "start_e"])
+             .select("row", "e_model", "e_owner"))
+    found = pl.concat([found, ahead])
     # a licence's terms may be told well after its model was named ("The licence requires ..." five
     # sentences on): past the look back, the last model the article named before, of the actor if any
     found = pl.concat([found, _last_model_before(

@@ -667,3 +667,16 @@ def test_an_organisation_given_as_an_example_of_no_actor_is_named_in_passing(sen
                                                                         "published": pl.String})
     c = events.candidate_table(s, docs).filter(pl.col("event_type") == "incident")
     assert not set(c["actor"].to_list()) & {"Google", "Microsoft"}, c
+
+
+@pytest.mark.parametrize(("headline", "body"), [
+    ("ميتا تؤجل نموذجها المفتوح", "أرجأت شركة ميتا إطلاق نموذجها المفتوح لاما 4 الذي كان مقررا في أبريل."),
+    ("Meta delays its open model", "Meta has postponed the release of Llama 4, which was due in April."),
+])
+def test_a_headline_s_its_model_is_the_model_its_article_names_next(headline, body):
+    s = _sentences([("d", 0, headline), ("d", 1, body)])
+    docs = pl.DataFrame({"doc_id": ["d"], "published": [None]}, schema={"doc_id": pl.String,
+                                                                        "published": pl.String})
+    c = events.candidate_table(s, docs)
+    c = c.filter((pl.col("sentence_idx") == 0) & (pl.col("event_type") == "delay"))
+    assert c.select("actor", "model").rows() == [("Meta", "Llama 4")], c
