@@ -299,16 +299,25 @@ def _find(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
             how="left",
         )
     )
-    lo = pl.max_horizontal(pl.col("start") - 4, pl.lit(0))
-    before = pl.col("text_norm").str.slice(lo, pl.col("start") - lo)
-    after = pl.col("text_norm").str.slice(pl.col("end"), 1)
+    before, after = _edges()
     # a model's name may run on into its version ("qwen3"): the shape step reads what follows
     ends_ok = ~after.str.contains(_ALNUM) | ((pl.col("kind") == "model") & after.str.contains(r"^\d"))
-    # "Sentence-BERT" is not BERT: a name joined by a hyphen to the word before it belongs to that word
-    compound = before.str.contains(r"[\p{L}\p{N}][\-_]$")
-    m = m.filter(before.str.contains(_LEFT_OK) & ends_ok & ~compound)
+    m = m.filter(_starts_a_word(before) & ends_ok)
     m = m.sort([*_KEY, "start", "end"], descending=[False, False, False, True])
     return m.filter(text.passes_earlier("end", _KEY)).select(*_KEY, "pattern", "start", "end")
+
+
+def _edges() -> tuple[pl.Expr, pl.Expr]:
+    """The few characters of `text_norm` before a span (`start`) and the one after it (`end`)."""
+    lo = pl.max_horizontal(pl.col("start") - 4, pl.lit(0))
+    return (pl.col("text_norm").str.slice(lo, pl.col("start") - lo),
+            pl.col("text_norm").str.slice(pl.col("end"), 1))
+
+
+def _starts_a_word(before: pl.Expr) -> pl.Expr:
+    """A span starts a word (Arabic clitics allowed before it), and is not the end of a compound:
+    "Sentence-BERT" is not BERT, a name joined by a hyphen to the word before it belongs to that word."""
+    return before.str.contains(_LEFT_OK) & ~before.str.contains(r"[\p{L}\p{N}][\-_]$")
 
 
 def _chars(col: pl.Expr, byte: pl.Expr) -> pl.Expr:
@@ -540,14 +549,15 @@ def _context(s: pl.DataFrame, patterns: list[str], column: str, kind: str,
         name=pl.when(_title(two).is_in(no)).then(pl.col("name").str.extract(r"^(\S+) ", 1)).otherwise("name")
     ).with_columns(end=pl.col("start") + pl.col("name").str.len_chars().cast(pl.Int64)).filter(
         _a_name(pl.col("name")))
-    return c.with_columns(
-        surface=_surface(), kind=pl.lit(kind), how=pl.lit("context"), known=pl.lit(False)
-    ).with_columns(
-        canonical=pl.col("surface"),
-        family=pl.lit(None, pl.String),
-        owner=pl.lit(None, pl.String),
-        country=pl.lit(None, pl.String),
-    )
+    return _unknown(c, kind, "context")
+
+
+def _unknown(found: pl.DataFrame, kind: str, how: str) -> pl.DataFrame:
+    """A name read where it stands (`found`: spans with text and text_norm) as an entity the knowledge
+    base does not know: its surface is its canonical name, with no family, owner or country."""
+    return found.with_columns(surface=_surface()).with_columns(
+        kind=pl.lit(kind), how=pl.lit(how), known=pl.lit(False), canonical=pl.col("surface"),
+        family=pl.lit(None, pl.String), owner=pl.lit(None, pl.String), country=pl.lit(None, pl.String))
 
 
 # words a capital or a release verb puts where a name could stand, that are never one (with the English
@@ -590,17 +600,7 @@ def _release_objects(data_dir: str) -> tuple[dict[str, str], dict[str, str]]:
     """What a release verb puts out: the name right after it ("open-sourcing Lumen", "introducing Zed:",
     "نطلق اليوم Zed"), as patterns built from the release and open-release stems of triggers.csv, each
     with its cheap test (English, Arabic)."""
-    del data_dir  # the cache key
-    t = triggers.trigger_rows().filter(
-        (pl.col("role") == "release")
-        | ((pl.col("role") == "event") & (pl.col("event_type") == "open_release"))
-    )
-
-    def forms(lang: str) -> list[str]:
-        cues = t.filter(pl.col("lang") == lang)["cue"].str.to_lowercase().unique().to_list()
-        return sorted({re.escape(c) for c in cues if c}, key=lambda c: (-len(c), c))
-
-    en, ar = "|".join(forms("en")), "|".join(forms("ar"))
+    en, ar = _release_forms(data_dir, "en"), _release_forms(data_dir, "ar")
     pat_en = (rf"(?i:\b(?:{en})[a-z]*)\s+(?:(?i:its|our|their|the|an?)\s+)?"
               rf"(?:(?i:new|latest|first|own)\s+)?({_NAME_EN})")
     # up to two Arabic words between the verb and a Latin name: "نطلق اليوم Zed", "أتاحت الشركة Zed"
@@ -608,17 +608,24 @@ def _release_objects(data_dir: str) -> tuple[dict[str, str], dict[str, str]]:
     return ({pat_en: rf"(?i){en}"}, {pat_ar: ar})
 
 
+@functools.lru_cache(maxsize=8)
+def _release_forms(data_dir: str, lang: str) -> str:
+    """The release and open-release forms of triggers.csv in `lang`, as one alternation, longest first."""
+    del data_dir  # the cache key
+    t = triggers.trigger_rows().filter(
+        (pl.col("lang") == lang)
+        & ((pl.col("role") == "release")
+           | ((pl.col("role") == "event") & (pl.col("event_type") == "open_release"))))
+    cues = t["cue"].str.to_lowercase().unique().to_list()
+    return "|".join(sorted({re.escape(c) for c in cues if c}, key=lambda c: (-len(c), c)))
+
+
 @functools.lru_cache(maxsize=4)
 def _release_subjects(data_dir: str) -> dict[str, str]:
     """A release verb that carries its object as a pronoun ("نشرته", "أطلقتها", "أتاحتهم") is followed by
     who releases, not by what is released: "نشرته Acme اليوم" is Acme publishing it. The Arabic pattern,
     from the same stems as `_release_objects`, with its cheap test."""
-    del data_dir
-    releases = (pl.col("role") == "release") | ((pl.col("role") == "event")
-                                                & (pl.col("event_type") == "open_release"))
-    t = triggers.trigger_rows().filter((pl.col("lang") == "ar") & releases)
-    ar = "|".join(sorted({re.escape(c) for c in t["cue"].unique().to_list() if c},
-                         key=lambda c: (-len(c), c)))
+    ar = _release_forms(data_dir, "ar")
     return {rf"(?:^|\s)[وفبل]?(?:{ar})\p{{Arabic}}*(?:ته|ها|هم|هما)\s+({_NAME_AR})": ar}
 
 
@@ -948,10 +955,8 @@ def _arabic_orgs(s: pl.DataFrame) -> pl.DataFrame:
                .explode("w").drop_nulls("w")
                .with_columns(w=pl.col("w").str.replace(r"^\s*[وفبل]?ال", ""))
                .unique())
-    c = c.join(defined, left_on=["doc_id", "name"], right_on=["doc_id", "w"], how="anti")
-    return c.with_columns(surface=_surface(), kind=pl.lit("org"), how=pl.lit("context"), known=pl.lit(False),
-                          family=pl.lit(None, pl.String), owner=pl.lit(None, pl.String),
-                          country=pl.lit(None, pl.String)).with_columns(canonical=pl.col("surface"))
+    return _unknown(c.join(defined, left_on=["doc_id", "name"], right_on=["doc_id", "w"], how="anti"),
+                    "org", "context")
 
 
 # the verbs by which an organisation puts a model out, and the words that may stand between
@@ -964,14 +969,14 @@ _SUBJECT = (r"(?:^|[^\w.-])([A-Z][A-Za-z0-9]+\s+"
             rf"(?:{_PUTS_OUT})\s+(?:(?:its|the|a|an|new|latest|first|open|open-source|open-weight)\s+){{0,3}})$")
 
 
-def _subjects(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
+def _subjects(e: pl.DataFrame, latin: pl.DataFrame) -> pl.DataFrame:
     """The capitalised word that puts a model out ("Acme released Corvus-7B", "Tern has launched its new
     Halla-3") is an organisation, known or not: only organisations release models. English sentences
-    only; a word already read as something else, or one that is never a name, is left as it was."""
+    only (`latin`: the sentences whose normalised text keeps the offsets of the text); a word already read
+    as something else, or one that is never a name, is left as it was."""
     models = e.filter(pl.col("kind") == "model").select(*_KEY, m0="start")
     if models.height == 0:
         return pl.DataFrame()
-    latin = s.filter(pl.col("text").str.len_chars() == pl.col("text_norm").str.len_chars())
     lo = pl.max_horizontal(pl.col("m0") - 60, pl.lit(0))
     c = (models.join(latin.select(*_KEY, "text", "text_norm"), on=_KEY)
          .with_columns(tail=pl.col("text").str.slice(lo, pl.col("m0") - lo).str.extract(_SUBJECT, 1))
@@ -992,9 +997,7 @@ def _subjects(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
                on=[*_KEY, "start"], how="anti")
     if c.height == 0:
         return pl.DataFrame()
-    return c.with_columns(surface=_surface(), kind=pl.lit("org"), how=pl.lit("context"), known=pl.lit(False),
-                          family=pl.lit(None, pl.String), owner=pl.lit(None, pl.String),
-                          country=pl.lit(None, pl.String)).with_columns(canonical=pl.col("surface"))
+    return _unknown(c, "org", "context")
 
 
 def _doc_orgs(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
@@ -1029,16 +1032,12 @@ def _doc_orgs(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
     hits = hits.join(_overlapping(hits, taken, _KEY).select(*_KEY, "start").unique(), on=[*_KEY, "start"],
                      how="anti")
     hits = hits.join(s.select(*_KEY, "text", "text_norm"), on=_KEY)
-    lo = pl.max_horizontal(pl.col("start") - 4, pl.lit(0))
-    before = pl.col("text_norm").str.slice(lo, pl.col("start") - lo)
-    after = pl.col("text_norm").str.slice(pl.col("end"), 1)
-    hits = hits.filter(before.str.contains(_LEFT_OK) & ~after.str.contains(r"^[\p{L}\p{N}_-]")
-                       & ~before.str.contains(r"[\p{L}\p{N}][\-_]$"))
+    before, after = _edges()
+    # ("Lumio-like" is another word)
+    hits = hits.filter(_starts_a_word(before) & ~after.str.contains(r"^[\p{L}\p{N}_-]"))
     if hits.height == 0:
         return pl.DataFrame()
-    return hits.with_columns(surface=_surface()).with_columns(
-        kind=pl.lit("org"), how=pl.lit("article"), known=pl.lit(False), canonical=pl.col("surface"),
-        family=pl.lit(None, pl.String), owner=pl.lit(None, pl.String), country=pl.lit(None, pl.String))
+    return _unknown(hits, "org", "article")
 
 
 def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
@@ -1098,7 +1097,7 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     lost = pl.concat([lost.select(*_KEY, "i"), _overlapping(ctx, kbs, _KEY).select(*_KEY, "i")])
     e = e.join(lost.select(*_KEY, "i").unique(), on=[*_KEY, "i"], how="anti")
     e = _org_or_model(e, s).select(cols)
-    subj = _subjects(e, s)
+    subj = _subjects(e, latin_ok)
     if subj.height:
         # the model it puts out is its own, when nothing says whose it is
         made = (subj.select(*_KEY, start="m0", maker="canonical")

@@ -357,10 +357,7 @@ _COUNTS = {"two": 2, "both": 2, "pair": 2, "three": 3, "four": 4, "five": 5,
 _COUNTED = (r"\b(two|three|four|five|both|pair)\s+(?:of\s+)?(?:[\w-]+\s+){0,3}?models\b"
             r"|(?:^|\s)[وبل]?(?:ال)?(نموذجين|نموذجان)"
             r"|(?:^|\s)(ثلاث|اربع|خمس)\p{Arabic}*\s+(?:\p{Arabic}+\s+)?نماذج")
-# (the same, as the text up to the count's end)
-_UP_TO_COUNT = (r"^(.*?(?:\b(?:two|three|four|five|both|pair)\s+(?:of\s+)?(?:[\w-]+\s+){0,3}?models\b"
-                r"|(?:^|\s)[وبل]?(?:ال)?(?:نموذجين|نموذجان)"
-                r"|(?:^|\s)(?:ثلاث|اربع|خمس)\p{Arabic}*\s+(?:\p{Arabic}+\s+)?نماذج))")
+_UP_TO_COUNT = rf"^(.*?(?:{_COUNTED}))"  # (group 1: the text up to the count's end)
 COUNT_AHEAD = 2  # sentences after a counted release in which its models are named
 COUNT_NAMED = 30  # characters after the count within which models named are the counted ones
 
@@ -473,6 +470,11 @@ def _venues(ents: pl.DataFrame, passes: int = 3) -> pl.DataFrame:
             .with_columns(venue=pl.col("venue") | (org & pl.col("v2").fill_null(False))).drop("v2"))
 
 
+# a model an earlier or later sentence names may be the candidate's: the actor's own, or one the
+# knowledge base knows no owner of ("We are releasing Nova-2 ... We will publish its weights")
+_OWN_MODEL = pl.col("actor").is_null() | pl.col("e_owner").is_null() | (pl.col("actor") == pl.col("e_owner"))
+
+
 def _last_model_before(todo: pl.DataFrame, models_seen: pl.DataFrame) -> pl.DataFrame:
     """For each row of `todo` (row, doc_id, sentence_idx, actor), the last model its document named in
     an earlier sentence (any distance back: an as-of join, linear in size), kept only when its owner is
@@ -486,8 +488,7 @@ def _last_model_before(todo: pl.DataFrame, models_seen: pl.DataFrame) -> pl.Data
     # (both sides sorted by doc_id, then pos: the order an as-of join by groups needs)
     got = (left.join_asof(right, on="pos", by="doc_id", strategy="backward", check_sortedness=False)
            .drop_nulls("e_model"))
-    ok = pl.col("e_owner").is_null() | pl.col("actor").is_null() | (pl.col("e_owner") == pl.col("actor"))
-    return got.filter(ok).select(pl.col("row").cast(pl.UInt32), "e_model", "e_owner")
+    return got.filter(_OWN_MODEL).select(pl.col("row").cast(pl.UInt32), "e_model", "e_owner")
 
 
 def _resolve(
@@ -611,10 +612,7 @@ def _resolve(
         .filter(
             (pl.col("sentence_idx_e") < pl.col("sentence_idx"))
             & (pl.col("sentence_idx_e") >= pl.col("sentence_idx") - LOOKBACK)
-            # the actor's own model, or one the knowledge base knows no owner of ("We are releasing
-            # Nova-2 ... We will publish its weights")
-            & (pl.col("actor").is_null() | pl.col("e_owner").is_null()
-               | (pl.col("actor") == pl.col("e_owner")))
+            & _OWN_MODEL
         )
         .pipe(_first, ["row"], ["sentence_idx_e", "start_e"], ["sentence_idx_e", "start_e"])
         .select("row", "e_model", "e_owner")
@@ -626,8 +624,7 @@ def _resolve(
              .filter(pl.col("sentence_idx") == 0).select("row", "doc_id", "actor"))
     ahead = (heads.join(models_seen.filter(pl.col("sentence_idx_e").is_between(1, HEADLINE_AHEAD)),
                         on="doc_id")
-             .filter(pl.col("actor").is_null() | pl.col("e_owner").is_null()
-                     | (pl.col("actor") == pl.col("e_owner")))
+             .filter(_OWN_MODEL)
              .pipe(_first, ["row"], ["sentence_idx_e", "start_e"])
              .select("row", "e_model", "e_owner"))
     found = pl.concat([found, ahead])

@@ -134,6 +134,12 @@ def _sentences(rows: list[tuple[str, int, str]]) -> pl.DataFrame:
     )
 
 
+def _undated() -> pl.DataFrame:
+    """The documents table of the one document "d" of `_sentences`, with no publication date."""
+    return pl.DataFrame({"doc_id": ["d"], "published": [None]}, schema={"doc_id": pl.String,
+                                                                        "published": pl.String})
+
+
 def _span(
     doc: str, idx: int, sentence: str, expr: str, date: str | None, prec: str, basis: str, kind: str
 ) -> dict:
@@ -468,9 +474,7 @@ def test_a_release_that_lists_its_models_after_a_colon_releases_each_of_them(tmp
 ])
 def test_short_modifier_words_match_only_as_whole_words(sentence, negation, speculation):
     s = _sentences([("d", 0, sentence)])
-    docs = pl.DataFrame({"doc_id": ["d"], "published": [None]}, schema={"doc_id": pl.String,
-                                                                        "published": pl.String})
-    c = events.candidate_table(s, docs).filter(pl.col("model") == "Corvus-7B")
+    c = events.candidate_table(s, _undated()).filter(pl.col("model") == "Corvus-7B")
     assert c.height >= 1, c
     assert c.select("negation", "speculation").row(0) == (negation, speculation)
 
@@ -493,12 +497,11 @@ def test_a_licence_said_in_the_negative_is_a_restriction_not_a_negated_one(tmp_p
 ])
 def test_access_only_through_an_api_or_a_platform_is_closed(sentence):
     s = _sentences([("d", 0, sentence)])
-    docs = pl.DataFrame({"doc_id": ["d"], "published": [None]}, schema={"doc_id": pl.String,
-                                                                        "published": pl.String})
-    c = events.candidate_table(s, docs).filter(pl.col("model") == "Corvus-70B")
+    c = events.candidate_table(s, _undated()).filter(pl.col("model") == "Corvus-70B")
     assert c["openness"].to_list() == ["closed"], c
     # "only" alone, with no access to speak of, says nothing of openness
-    c = events.candidate_table(_sentences([("d", 0, "Acme released Corvus-70B, its only model.")]), docs)
+    s = _sentences([("d", 0, "Acme released Corvus-70B, its only model.")])
+    c = events.candidate_table(s, _undated())
     assert "closed" not in c["openness"].to_list(), c
 
 
@@ -534,9 +537,7 @@ def test_a_statement_is_the_person_s_whom_a_title_names_though_no_list_knows_the
 ])
 def test_a_release_under_would_or_going_to_is_a_plan(sentence, status):
     s = _sentences([("d", 0, sentence)])
-    docs = pl.DataFrame({"doc_id": ["d"], "published": [None]}, schema={"doc_id": pl.String,
-                                                                        "published": pl.String})
-    c = events.candidate_table(s, docs).filter(pl.col("model") == "Corvus-7B")
+    c = events.candidate_table(s, _undated()).filter(pl.col("model") == "Corvus-7B")
     assert c.height >= 1 and set(c["status"].to_list()) == {status}, c
 
 
@@ -560,9 +561,7 @@ def test_an_organisation_the_knowledge_base_lacks_acts_in_its_article(tmp_path):
 ])
 def test_closed_said_of_a_model_kept_or_of_its_weights_is_closed(sentence, closed):
     s = _sentences([("d", 0, sentence)])
-    docs = pl.DataFrame({"doc_id": ["d"], "published": [None]}, schema={"doc_id": pl.String,
-                                                                        "published": pl.String})
-    c = events.candidate_table(s, docs).filter(pl.col("model") == "Corvus-70B")
+    c = events.candidate_table(s, _undated()).filter(pl.col("model") == "Corvus-70B")
     assert ("closed" in c["openness"].to_list()) is closed, c
 
 
@@ -574,9 +573,7 @@ def test_the_object_pronoun_of_a_release_is_the_model_named_last(second, lang):
     first = ("Acme trained Corvus-7B last year." if lang == "en"
              else "أعلنت Acme عن نموذج Corvus-7B العام الماضي.")
     s = _sentences([("d", 0, first), ("d", 1, second)])
-    docs = pl.DataFrame({"doc_id": ["d"], "published": [None]}, schema={"doc_id": pl.String,
-                                                                        "published": pl.String})
-    c = events.candidate_table(s, docs).filter(pl.col("sentence_idx") == 1)
+    c = events.candidate_table(s, _undated()).filter(pl.col("sentence_idx") == 1)
     assert ("Acme", "Corvus-7B") in set(c.select("actor", "model").rows()), c
 
 
@@ -600,9 +597,7 @@ def test_a_licence_told_far_from_its_model_is_still_that_models():
         ("d", 4, "Developers can download it today."),
         ("d", 5, "The licence requires companies with more than 700 million monthly users to ask first."),
     ])
-    docs = pl.DataFrame({"doc_id": ["d"], "published": [None]}, schema={"doc_id": pl.String,
-                                                                        "published": pl.String})
-    c = events.candidate_table(s, docs).filter(pl.col("event_type") == "licence_restriction")
+    c = events.candidate_table(s, _undated()).filter(pl.col("event_type") == "licence_restriction")
     assert c.select("actor", "model").rows() == [("Acme", "Corvus-7B")], c
 
 
@@ -615,9 +610,7 @@ def test_a_statement_on_keeping_models_closed_is_one_on_openness(sentence, about
     from analysis import scoring
 
     s = _sentences([("d", 0, sentence)])
-    docs = pl.DataFrame({"doc_id": ["d"], "published": [None]}, schema={"doc_id": pl.String,
-                                                                        "published": pl.String})
-    c = events.candidate_table(s, docs).filter(pl.col("event_type") == "statement")
+    c = events.candidate_table(s, _undated()).filter(pl.col("event_type") == "statement")
     assert c.height == 1, c
     assert scoring.feature_frame(c)["statement_on_openness"].to_list() == [float(about)]
 
@@ -625,9 +618,7 @@ def test_a_statement_on_keeping_models_closed_is_one_on_openness(sentence, about
 def test_organisations_listed_after_a_source_are_sources_too():
     s = _sentences([("d", 0, "The memo listed new recruits who have joined Acme from OpenAI, "
                              "Google DeepMind and Anthropic.")])
-    docs = pl.DataFrame({"doc_id": ["d"], "published": [None]}, schema={"doc_id": pl.String,
-                                                                        "published": pl.String})
-    c = events.candidate_table(s, docs).filter(pl.col("event_type") == "talent")
+    c = events.candidate_table(s, _undated()).filter(pl.col("event_type") == "talent")
     assert not set(c["actor"].to_list()) & {"OpenAI", "Google", "Anthropic"}, c
 
 
@@ -642,30 +633,24 @@ def test_organisations_listed_after_a_source_are_sources_too():
 ])
 def test_a_release_that_counts_its_models_releases_those_named_next(sentences, models):
     s = _sentences([("d", i, t) for i, t in enumerate(sentences)])
-    docs = pl.DataFrame({"doc_id": ["d"], "published": [None]}, schema={"doc_id": pl.String,
-                                                                        "published": pl.String})
-    c = events.candidate_table(s, docs).filter(pl.col("sentence_idx") == 0)
+    c = events.candidate_table(s, _undated()).filter(pl.col("sentence_idx") == 0)
     assert set(c.drop_nulls("model")["model"].to_list()) == models, c
 
 
 def test_a_delay_governs_the_release_past_its_subjects_name_and_adjective():
     s = _sentences([("d", 0, "أرجأت شركة ديب سيك الصينية طرح نموذجها المنتظر DeepSeek-R2.")])
-    docs = pl.DataFrame({"doc_id": ["d"], "published": [None]}, schema={"doc_id": pl.String,
-                                                                        "published": pl.String})
-    c = events.candidate_table(s, docs)
+    c = events.candidate_table(s, _undated())
     assert ("DeepSeek", "DeepSeek-R2", "delay") in set(c.select("actor", "model", "event_type").rows()), c
     assert "closed_release" not in c["event_type"].to_list(), c
 
 
 @pytest.mark.parametrize("sentence", [
     "تسربت المحادثات إلى محركات البحث مثل غوغل وبينغ، ما عرض خصوصية المستخدمين للخطر.",
-    "Chats were indexed by search engines such as Google, exposing private data.",
+    "Private chats leaked to search engines such as Google and Bing.",
 ])
 def test_an_organisation_given_as_an_example_of_no_actor_is_named_in_passing(sentence):
     s = _sentences([("d", 0, sentence)])
-    docs = pl.DataFrame({"doc_id": ["d"], "published": [None]}, schema={"doc_id": pl.String,
-                                                                        "published": pl.String})
-    c = events.candidate_table(s, docs).filter(pl.col("event_type") == "incident")
+    c = events.candidate_table(s, _undated()).filter(pl.col("event_type") == "incident")
     assert not set(c["actor"].to_list()) & {"Google", "Microsoft"}, c
 
 
@@ -675,8 +660,6 @@ def test_an_organisation_given_as_an_example_of_no_actor_is_named_in_passing(sen
 ])
 def test_a_headline_s_its_model_is_the_model_its_article_names_next(headline, body):
     s = _sentences([("d", 0, headline), ("d", 1, body)])
-    docs = pl.DataFrame({"doc_id": ["d"], "published": [None]}, schema={"doc_id": pl.String,
-                                                                        "published": pl.String})
-    c = events.candidate_table(s, docs)
+    c = events.candidate_table(s, _undated())
     c = c.filter((pl.col("sentence_idx") == 0) & (pl.col("event_type") == "delay"))
     assert c.select("actor", "model").rows() == [("Meta", "Llama 4")], c
