@@ -462,6 +462,8 @@ _CTX_AR = [
     r"(?:^|\s)([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)\s+(?:\p{Arabic}+\s+){0,4}?(?:مفتوح|مفتوحه|مفتوحة)\s+(?:ال)?مصدر",
     # a Latin name with a version of its own, as in English
     r"(?:^|[^\w./-])([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*-v\d+(?:\.\d+)*(?:-[a-z0-9]+)*)\b(?:[^./-]|$)",
+    # a Latin name with a parameter count, as in English: "Nexa-16B", "DeepSeek-Nexa-16B"
+    r"(?:^|[^\w./-])([a-z][a-z]*(?:[-.][a-z0-9]+)*-\d+(?:\.\d+)?[bm])\b",
     # what weights belong to: "نشرت أوزان Tern-2"
     r"(?:^|\s)[وفبل]?(?:ال)?اوزان\s+([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)",
     # a hyphenated Latin name whose licence follows: "يتوفر Corvid-2 بموجب ترخيص CC BY-NC"
@@ -549,7 +551,54 @@ def _context(s: pl.DataFrame, patterns: list[str], column: str, kind: str,
         name=pl.when(_title(two).is_in(no)).then(pl.col("name").str.extract(r"^(\S+) ", 1)).otherwise("name")
     ).with_columns(end=pl.col("start") + pl.col("name").str.len_chars().cast(pl.Int64)).filter(
         _a_name(pl.col("name")))
+    if kind == "model" and column == "text":
+        c = _whole_name(c)
     return _unknown(c, kind, "context")
+
+
+TITLE_CASE = 0.6  # a sentence with more of its words capitalised is a headline in title case
+_CAP = r"[A-Z][a-z][A-Za-z0-9]*"
+
+
+def _whole_name(c: pl.DataFrame) -> pl.DataFrame:
+    """A name read from its context takes the capitalised words written with it ("Code Context is open
+    source" is Code Context, "launched Managed Agents" Managed Agents), up to two either side, short of
+    a word that is never a name or that the knowledge base knows ("OpenAI Codex" stays Codex); not in a
+    headline written in title case, where every word has a capital."""
+    no = list(_not_names())
+    g = gazetteer()
+    known = g.filter(~pl.col("pattern").str.contains(" "))["pattern"].unique().to_list()
+
+    def ok(w: pl.Expr) -> pl.Expr:
+        return w.is_not_null() & ~w.is_in(no) & ~w.str.to_lowercase().is_in(known)
+
+    words = pl.col("text").str.count_matches(r"\b\w+").clip(1)
+    caps = pl.col("text").str.count_matches(r"\b[A-Z]\w*")
+    lead = pl.min_horizontal(pl.col("start"), 40)
+    before = pl.col("text").str.slice(pl.col("start") - lead, lead)
+    after = pl.col("text").str.slice(pl.col("end"), 40)
+    r1 = after.str.extract(rf"^ ({_CAP})\b(?:[^'’.-]|$)", 1)
+    r2 = after.str.extract(rf"^ {_CAP} ({_CAP})\b(?:[^'’.-]|$)", 1)
+    l1 = before.str.extract(rf"(?:^|[^\w'’.-])({_CAP}) $", 1)
+    l2 = before.str.extract(rf"(?:^|[^\w'’.-])({_CAP}) {_CAP} $", 1)
+    c = c.with_columns(_r1=r1, _r2=r2, _l1=l1, _l2=l2, _head=caps / words > TITLE_CASE)
+    take_r1 = ok(pl.col("_r1")) & ~pl.col("_head")
+    take_r2 = take_r1 & ok(pl.col("_r2"))
+    # a capital that opens the sentence may be a verb's ("Try Kestrel-v1.5 today"): there the words join
+    # the name only as the subject of what follows ("Code Context is open source")
+    opens = before.str.contains(rf"^[\s#*>\-\"'“]*{_CAP} $")
+    subject = after.str.contains(r"^\s+(?:is|are|was|were|has|have|had|remains|stays)\b")
+    take_l1 = ok(pl.col("_l1")) & ~pl.col("_head") & (~opens | subject)
+    take_l2 = take_l1 & ok(pl.col("_l2"))
+    right = (pl.when(take_r2).then(pl.concat_str([pl.lit(" "), "_r1", pl.lit(" "), "_r2"]))
+             .when(take_r1).then(pl.concat_str([pl.lit(" "), "_r1"])).otherwise(pl.lit("")))
+    left = (pl.when(take_l2).then(pl.concat_str(["_l2", pl.lit(" "), "_l1", pl.lit(" ")]))
+            .when(take_l1).then(pl.concat_str(["_l1", pl.lit(" ")])).otherwise(pl.lit("")))
+    return (c.with_columns(_left=left, _right=right)
+            .with_columns(name=pl.concat_str(["_left", "name", "_right"]),
+                          start=pl.col("start") - pl.col("_left").str.len_chars().cast(pl.Int64))
+            .with_columns(end=pl.col("start") + pl.col("name").str.len_chars().cast(pl.Int64))
+            .drop("_r1", "_r2", "_l1", "_l2", "_head", "_left", "_right"))
 
 
 def _unknown(found: pl.DataFrame, kind: str, how: str) -> pl.DataFrame:
@@ -1092,10 +1141,25 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     lost = pairs.filter(pl.col("j") < pl.col("i"))
     # a name read from its context gives way to any the knowledge base knows there, organisation or
     # model ("released on Hugging Face": "Hugging" is not a model)
-    ctx = e.filter(pl.col("how").is_in(_READ)).select(*_KEY, "i", "start", "end")
-    kbs = e.filter(~pl.col("how").is_in(_READ)).select(*_KEY, s2="start", e2="end")
-    lost = pl.concat([lost.select(*_KEY, "i"), _overlapping(ctx, kbs, _KEY).select(*_KEY, "i")])
+    ctx = e.filter(pl.col("how").is_in(_READ)).select(*_KEY, "i", "start", "end", "kind", "canonical")
+    kbs = e.filter(~pl.col("how").is_in(_READ)).select(*_KEY, j="i", s2="start", e2="end", k_kind="kind",
+                                                        k_name="canonical", k_country="country")
+    over = _overlapping(ctx, kbs, _KEY)
+    # ... except an organisation that only begins the name: "DeepSeek-Nexa-16B", "Cohere-Lumo-7B" are the
+    # organisation's model, not the organisation; its name is the model's owner
+    prefix = ((pl.col("kind") == "model") & (pl.col("k_kind") == "org") & (pl.col("s2") == pl.col("start"))
+              & (pl.col("e2") < pl.col("end"))
+              & (pl.col("canonical").str.slice(pl.col("e2") - pl.col("start"), 1) == "-"))
+    makers = over.filter(prefix)
+    lost = pl.concat([lost.select(*_KEY, "i"), over.filter(~prefix).select(*_KEY, "i"),
+                      makers.select(*_KEY, i="j")])
     e = e.join(lost.select(*_KEY, "i").unique(), on=[*_KEY, "i"], how="anti")
+    if makers.height:
+        made = (makers.select(*_KEY, "i", maker="k_name", where="k_country")
+                .unique([*_KEY, "i"], keep="first", maintain_order=True))
+        e = (e.join(made, on=[*_KEY, "i"], how="left", maintain_order="left")
+             .with_columns(owner=pl.coalesce("owner", "maker"), country=pl.coalesce("country", "where"))
+             .drop("maker", "where"))
     e = _org_or_model(e, s).select(cols)
     subj = _subjects(e, latin_ok)
     if subj.height:

@@ -51,9 +51,11 @@ COORDINATION = 6  # characters between two actors named together ("Google وOpen
 MAX_MATCHES_PER_SENTENCE = 48
 HEAD_REACH = 40  # characters from an open word to the noun it qualifies ("open-source vector database")
 WHOLE_WORD = 3  # a plan, negation or rumour word this short matches only as a whole word ("not", "قد")
+PRIVATIVE_REACH = 30  # characters from "without", "دون" to the release or open words it denies
 
 # openness words that speak of a model's weights or licence, not of whatever noun they qualify
 WEIGHTS_WORDS = r"weight|اوزان|hugging|هاغينغ|هاجينج|\bmit\b|apache|اباتشي|magnet|torrent|download|تحميل"
+_CHANNEL = r"(?:\bthrough|\bvia|\binside|(?:^|\s)(?:عبر|داخل|من خلال))\s+(?:the\s+|its\s+|their\s+)?$"
 _CLAUSE_BREAK = r"[،,;؛:.!?؟–—\"«»()\[\]]| - "
 _LEFT_OK = r"(?:^|[^\p{L}\p{N}])(?:و|ف|ب|ل|ك|ال|وال|بال|فال|لل|كال|ول|وب|وس|س)?$"
 _ALNUM = r"^[\p{L}\p{N}]"
@@ -141,7 +143,7 @@ def _lexicon(data_dir: str) -> Lexicon:
     info = info.join(group, on="pattern", how="left", maintain_order="left")
     patterns = sorted(set(info["pattern"].to_list()))
     triggers = sorted(set(info.filter(pl.col("kind").is_in(_TRIGGERS))["pattern"].to_list()))
-    whole = (info.group_by("pattern").agg(mod=pl.col("kind").is_in([*_MODIFIERS, "now"]).all())
+    whole = (info.group_by("pattern").agg(mod=pl.col("kind").is_in([*_MODIFIERS, "now", "privative"]).all())
              .filter(pl.col("mod") & (pl.col("pattern").str.len_chars() <= WHOLE_WORD)))
     return Lexicon(patterns, triggers, info, etypes, sorted(whole["pattern"].to_list()))
 
@@ -264,6 +266,29 @@ def _lookback(todo: pl.DataFrame, seen: pl.DataFrame, on: list[str]) -> pl.DataF
     return back.explode("sentence_idx_e").join(seen, on=[*on, "sentence_idx_e"])
 
 
+def _denied(rows: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, at: str) -> pl.Expr:
+    """Whether each of `rows` (with `text_norm` and the offset `at`) follows a privative word ("without",
+    "دون", data/vocab/cues.csv) within PRIVATIVE_REACH characters and no clause break: "launched o3-mini
+    without releasing the weights" denies the release and the weights, it does not say them."""
+    privs = (m.join(lex.info.filter(pl.col("kind") == "privative").select("pattern"), on="pattern")
+             .select(*_KEY, p_end="end"))
+    gap = pl.col(at) - pl.col("p_end")
+    between = pl.col("text_norm").str.slice(pl.col("p_end"), gap.clip(0))
+    hit = (rows.select(*_KEY, at, "text_norm").join(privs, on=_KEY)
+           .filter(gap.is_between(0, PRIVATIVE_REACH) & ~between.str.contains(_CLAUSE_BREAK))
+           .select(*_KEY, at).unique().with_columns(_denied=pl.lit(True)))
+    return rows.join(hit, on=[*_KEY, at], how="left", maintain_order="left")["_denied"].fill_null(False)
+
+
+def _marks(m: pl.DataFrame, lex: Lexicon, words: pl.DataFrame) -> pl.DataFrame:
+    """The open and closed words of `words` (rows of `lex.info`) found in `m`: (key, o_start, o_end,
+    o_open); one a privative word denies is closed ("without its weights", "دون نشر أوزانه")."""
+    marks = m.join(words.select("pattern", "openness"), on="pattern")
+    return marks.with_columns(
+        openness=pl.when(_denied(marks, m, lex, "start")).then(pl.lit("closed")).otherwise("openness")
+    ).select(*_KEY, o_start="start", o_end="end", o_open="openness")
+
+
 def _candidates(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFrame:
     """Cues with the model each is about (or none): one row per (cue, model)."""
     cues = (
@@ -288,8 +313,11 @@ def _candidates(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFra
         )
         .with_columns(takes_model=pl.col("takes_model").fill_null(True))
         .sort([*_KEY, "cue_start", "cue_end", "role", "cue_type"])
-        .with_row_index("cue_id")
     )
+    # a release or open word a privative denies ("without releasing the weights") is no event of its own;
+    # it makes the release it qualifies closed (`_marks`)
+    cues = cues.filter(~(pl.col("role").is_in(["release", "openness"]) & _denied(cues, m, lex, "cue_start")))
+    cues = cues.with_row_index("cue_id")
     models = ents.filter(pl.col("kind") == "model").select(
         *_KEY, m_start="start", m_end="end", model="canonical", owner="owner"
     )
@@ -308,7 +336,16 @@ def _candidates(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFra
     # each model takes its nearest cue; a licence's terms are a second event of the same model ("Meta
     # released Llama 3, but its licence caps large users"), so a model also takes its nearest of those
     pairs = _first(pairs.with_columns(terms=(pl.col("cue_type") == "licence_restriction").fill_null(False)),
-                   [*_KEY, "m_start", "terms"], ["gap", "after", "cue_start"]).select(
+                   [*_KEY, "m_start", "terms"], ["gap", "after", "cue_start"])
+    # a model named as the way to reach another ("launched o3-mini through ChatGPT", "عبر ChatGPT") is
+    # the channel, not what is launched, when the cue has a model of its own
+    lead = pl.min_horizontal(pl.col("m_start"), 16)
+    channel = (pl.col("text_norm").str.slice(pl.col("m_start") - lead, lead)
+               .str.contains(_CHANNEL)).fill_null(False)
+    pairs = pairs.with_columns(channel=channel)
+    direct = pairs.filter(~pl.col("channel")).select("cue_id").unique()
+    pairs = pl.concat([pairs.filter(~pl.col("channel")),
+                       pairs.filter(pl.col("channel")).join(direct, on="cue_id", how="anti")]).select(
         "cue_id", "model", "owner", "m_start"
     )
     with_model = cues.join(pairs, on="cue_id").with_columns(m_list=pl.lit(False))
@@ -734,9 +771,7 @@ def _resolve(
     )
 
     # openness: the cue's own, else the nearest open/closed words to the model (or the cue)
-    marks = m.join(info.filter(pl.col("openness").is_not_null()), on="pattern").select(
-        *_KEY, o_start="start", o_end="end", o_open="openness"
-    )
+    marks = _marks(m, lex, info.filter(pl.col("openness").is_not_null()))
     anchor = pl.coalesce("m_start", "cue_start")
     op = (
         cand.select("row", *_KEY, a0=anchor, a1=pl.coalesce(pl.col("m_start") + 1, "cue_end"))
@@ -828,8 +863,7 @@ def _article_openness(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.D
     speaks of the model the article named last, up to LOOKBACK sentences before.
     """
     words = lex.info.filter(pl.col("openness").is_not_null() & (pl.col("kind") != "event"))
-    marks = (m.join(words, on="pattern")
-             .select(*_KEY, o_start="start", o_open="openness"))
+    marks = _marks(m, lex, words).drop("o_end")
     models = ents.filter(pl.col("kind") == "model").select(*_KEY, "start", model="canonical")
     near = (models.join(marks, on=_KEY).filter((pl.col("o_start") - pl.col("start")).abs() <= WINDOW_OPENNESS)
             .select("doc_id", "model", "o_open"))

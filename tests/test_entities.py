@@ -406,3 +406,28 @@ def test_a_model_named_by_its_version_alone_takes_the_full_name_its_article_give
     # with no fuller name in its article a short name stays as written
     e = _ents("نشرت نسخة باسم R1-0528 اليوم.")
     assert "DeepSeek-R1-0528" not in e["canonical"].to_list()
+
+
+@pytest.mark.parametrize("sentence", [
+    "We are releasing DeepSeek-Nexa-16B today under the MIT license.",
+    "نطلق اليوم نموذج DeepSeek-Nexa-16B مفتوح المصدر.",
+])
+def test_a_name_that_begins_with_an_organisation_is_its_model(sentence):
+    e = _ents(sentence)
+    assert e.select("kind", "surface", "owner").rows() == [("model", "DeepSeek-Nexa-16B", "DeepSeek")], e
+
+
+@pytest.mark.parametrize(("sentence", "name"), [
+    ("Code Context is fully open source under the MIT license.", "Code Context"),
+    ("Anthropic launched Managed Agents, a hosted service.", "Managed Agents"),
+    ("Today we are open-sourcing our Semantic Highlighting model.", "Semantic Highlighting"),
+    ("OpenAI released Codex CLI under Apache 2.0.", "Codex"),
+])
+def test_a_name_read_from_its_context_takes_the_capitalised_words_written_with_it(sentence, name):
+    e = _ents(sentence).filter(pl.col("kind") == "model")
+    assert e["surface"].to_list() == [name], e
+
+
+def test_a_headline_in_title_case_lends_no_words_to_a_name():
+    e = _ents("Acme Introduces Corvus Search For Enterprises").filter(pl.col("kind") == "model")
+    assert e["surface"].to_list() == ["Corvus"], e

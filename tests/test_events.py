@@ -663,3 +663,30 @@ def test_a_headline_s_its_model_is_the_model_its_article_names_next(headline, bo
     c = events.candidate_table(s, _undated())
     c = c.filter((pl.col("sentence_idx") == 0) & (pl.col("event_type") == "delay"))
     assert c.select("actor", "model").rows() == [("Meta", "Llama 4")], c
+
+
+@pytest.mark.parametrize("sentence", [
+    "OpenAI launched o3-mini through ChatGPT and its API without releasing the weights.",
+    "ردت أوبن إيه آي بإطلاق o3-mini عبر ChatGPT وواجهتها البرمجية دون نشر أوزانه.",
+])
+def test_a_launch_without_its_weights_is_closed_and_its_channel_is_not_launched(sentence):
+    s = _sentences([("d", 0, sentence)])
+    c = events.candidate_table(s, _undated())
+    assert c.select("model", "event_type", "openness").unique().rows() == [("o3-mini", "closed_release",
+                                                                            "closed")], c
+
+
+@pytest.mark.parametrize("sentence", [
+    "OpenAI launched o3-mini with the weights on Hugging Face.",
+    "أطلقت أوبن إيه آي o3-mini ونشرت أوزانه على هاغينغ فيس.",
+])
+def test_weights_not_denied_stay_open(sentence):
+    s = _sentences([("d", 0, sentence)])
+    c = events.candidate_table(s, _undated()).filter(pl.col("model") == "o3-mini")
+    assert "open_release" in c["event_type"].to_list(), c
+
+
+def test_a_model_reached_through_another_is_still_the_model_when_it_is_alone():
+    s = _sentences([("d", 0, "Gemini is available only through the Gemini app.")])
+    c = events.candidate_table(s, _undated())
+    assert c.select("model", "event_type").unique().rows() == [("Gemini", "closed_release")], c
