@@ -596,7 +596,8 @@ def _resolve(
         .select("row", near_actor=pl.when("keep_person").then("a_name").otherwise("a_org"), a_gap="gap")
         .group_by("row", "near_actor").agg(pl.col("a_gap").min())
     )
-    cand = cand.join(near, on="row", how="left").with_columns(
+    named = near.group_by("row").agg(actors_named=pl.len())
+    cand = cand.join(near, on="row", how="left").join(named, on="row", how="left").with_columns(
         actor=pl.coalesce("owner", "near_actor"),
         actor_src=pl.when(pl.col("owner").is_not_null())
         .then(pl.lit("model"))
@@ -953,6 +954,12 @@ def _settle(c: pl.DataFrame, lex: Lexicon, art: pl.DataFrame | None = None) -> p
     ).with_columns(
         openness=pl.when(pl.col("event_type") == "release").then("doc_openness").otherwise("openness")
     )
+    # organisations named together putting out what no name tells apart ("DeepSeek, Alibaba and Moonshot
+    # have released a stream of open models", "سباق بين علي بابا ومون شوت لطرح نماذج مفتوحة") are the
+    # field the article's subject competes with, not a release of theirs (a delay of theirs stays one)
+    field = (pl.col("model").is_null() & rel & (pl.col("actors_named").fill_null(1) >= 2)
+             & (pl.col("actor_src") == "sentence"))
+    c = c.with_columns(event_type=pl.when(field).then(pl.lit("competition")).otherwise("event_type"))
     c = (
         c.join(doc_open, on=["doc_id", "actor", "model"], how="left", suffix="_d")
         .with_columns(

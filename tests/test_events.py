@@ -690,3 +690,22 @@ def test_a_model_reached_through_another_is_still_the_model_when_it_is_alone():
     s = _sentences([("d", 0, "Gemini is available only through the Gemini app.")])
     c = events.candidate_table(s, _undated())
     assert c.select("model", "event_type").unique().rows() == [("Gemini", "closed_release")], c
+
+
+@pytest.mark.parametrize("sentence", [
+    "Chinese labs, including Alibaba and Moonshot, have released a steady stream of open models this year.",
+    "ويأتي ذلك في ظل سباق بين المختبرات الصينية، إذ طرحت علي بابا ومون شوت نماذج مفتوحة متلاحقة.",
+])
+def test_organisations_named_together_releasing_no_named_model_are_the_field(sentence):
+    s = _sentences([("d", 0, sentence)])
+    c = events.candidate_table(s, _undated())
+    got = set(c.select("actor", "event_type").rows())
+    assert {("Alibaba", "competition"), ("Moonshot AI", "competition")} <= got, c
+    assert not {r for r in got if r[1] == "open_release"}, c
+
+
+def test_organisations_named_together_in_a_delay_stay_delayed():
+    s = _sentences([("d", 0, "بالإضافة إلى ذلك، واجهت شركتا Google وOpenAI أيضًا تأخيرات في إصدار نماذجهما الرئيسية.")])
+    c = events.candidate_table(s, _undated())
+    assert "competition" not in c["event_type"].to_list(), c
+    assert "delay" in c["event_type"].to_list(), c
