@@ -710,12 +710,3 @@ def test_organisations_named_together_in_a_delay_stay_delayed():
     assert "competition" not in c["event_type"].to_list(), c
     assert "delay" in c["event_type"].to_list(), c
 
-
-@pytest.mark.parametrize(("first", "second"), [
-    ("Acme trained Kestrel-7B on public data.", "The weights are on Hugging Face under the MIT license."),
-    ("درّبت Acme نموذج Kestrel-7B على بيانات عامة.", "الأوزان متاحة على هاغينغ فيس بموجب ترخيص MIT."),
-])
-def test_the_weights_said_in_the_next_sentence_are_the_last_named_models(first, second):
-    s = _sentences([("d", 0, first), ("d", 1, second)])
-    c = events.candidate_table(s, _undated()).filter(pl.col("sentence_idx") == 1)
-    assert ("Kestrel-7B", "open_release") in set(c.select("model", "event_type").rows()), c
