@@ -452,6 +452,13 @@ _CTX_EN = [
     # "NovaSearch's reranker"
     r"\b([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)+|[A-Z][a-z]+[A-Z][A-Za-z0-9]*)(?:'s)?\s+"
     r"(?:model|models|LLM|checkpoints?|weights|reranker|embeddings?)\b",
+    # any capitalised name between a determiner or an owner and the word for a model: "Naver's Provence
+    # model", "the Provence reranker", "our Corvus model"
+    r"\b(?:[Tt]he|an?|[Ii]ts|[Tt]heir|[Oo]ur|his|her|[A-Z][A-Za-z0-9]+['’]s)\s+([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)\s+"
+    r"(?:model|models|LLM|checkpoints?|reranker|embedding model)\b",
+    # what a licence belongs to: "XProvence's licence", "the license of Provence", "the licence for Tern"
+    r"\b([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)['’]s\s+(?:\w+\s+)?licen[cs]e",
+    r"\blicen[cs]es?\s+(?:of|for)\s+([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)",
 ]
 _CTX_AR = [
     # "نموذجها الجديد Zed-2": a Latin name after the word for model and up to two of its adjectives
@@ -462,13 +469,17 @@ _CTX_AR = [
     r"(?:^|\s)([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)\s+(?:\p{Arabic}+\s+){0,4}?(?:مفتوح|مفتوحه|مفتوحة)\s+(?:ال)?مصدر",
     # a Latin name with a version of its own, as in English
     r"(?:^|[^\w./-])([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*-v\d+(?:\.\d+)*(?:-[a-z0-9]+)*)\b(?:[^./-]|$)",
-    # a Latin name with a parameter count, as in English: "Nexa-16B", "DeepSeek-Nexa-16B"
-    r"(?:^|[^\w./-])([a-z][a-z]*(?:[-.][a-z0-9]+)*-\d+(?:\.\d+)?[bm])\b",
     # what weights belong to: "نشرت أوزان Tern-2"
     r"(?:^|\s)[وفبل]?(?:ال)?اوزان\s+([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)",
     # a hyphenated Latin name whose licence follows: "يتوفر Corvid-2 بموجب ترخيص CC BY-NC"
     r"(?:^|\s)([a-z][a-z0-9]*(?:[-.][a-z0-9]+)+)\s+(?:\p{Arabic}+\s+){0,2}?(?:ترخيص|رخصه|بترخيص|برخصه)",
+    # a Latin name with a parameter count, as in English: "Nexa-16B", "DeepSeek-Nexa-16B"
+    r"(?:^|[^\w./-])([a-z][a-z]*(?:[-.][a-z0-9]+)*-\d+(?:\.\d+)?[bm])\b",
+    # a Latin name whose licence its verb gives: "يستخدم Provence ترخيصا غير تجاري", "Provence مرخص بموجب"
+    r"(?:^|\s)[وف]?(?:يستخدم|تستخدم|يعتمد|تعتمد|يخضع|تخضع|يصدر|يتوفر|تتوفر)\s+([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)"
+    r"\s+(?:\p{Arabic}+\s+){0,1}?[بل]?(?:ترخيص|رخصه|مرخص)",
 ]
+_NO_BARE_SUFFIX = frozenset({_CTX_EN[9]})  # patterns whose name may not be a variant's word alone ("Base")
 _ORG_EN = r"\b(?:company|startup|start-up|lab|firm|developer)\s+([A-Z][A-Za-z0-9]+)"
 # whose a model is: "Acme's Heron-Base", "Acme’s new Tern-2"
 _ORG_POSS = (r"\b([A-Z][A-Za-z0-9]+)['’]s\s+(?:(?:new|latest|open|open-source|open-weight)\s+)?"
@@ -502,6 +513,11 @@ _NEEDS = {
     _CTX_AR[4]: r"ترخيص|رخص",
     _CTX_EN[7]: r"released|available|licensed|distributed|published|sourced|downloadable|hosted|proprietary",
     _CTX_EN[8]: r"(?i)model|llm|checkpoint|weights|reranker|embedding",
+    _CTX_EN[9]: r"(?i)model|llm|checkpoint|reranker|embedding",
+    _CTX_EN[10]: r"(?i)licen[cs]",
+    _CTX_EN[11]: r"(?i)licen[cs]",
+    _CTX_AR[5]: r"\d[bm]",
+    _CTX_AR[6]: r"ترخيص|رخص",
     _ORG_EN: r"company|startup|start-up|lab|firm|developer",
     _ORG_POSS: r"['’]s ",
     _ORG_AR: r"شرك",
@@ -540,8 +556,12 @@ def _context(s: pl.DataFrame, patterns: list[str], column: str, kind: str,
         need = (needs or _NEEDS).get(pat)
         rows = s.filter(pl.col(column).str.contains(need)) if need else s
         # a name is read within one cell of a table's row, never across the tab that ends it
-        parts.append(_spans(rows, column, pat).filter(~pl.col("whole").str.strip_chars().str.contains("\t"))
-                     .select(*_KEY, "text", "text_norm", "start", "end", "name"))
+        found = _spans(rows, column, pat).filter(~pl.col("whole").str.strip_chars().str.contains("\t"))
+        if pat in _NO_BARE_SUFFIX:
+            # "the Base model", "the Instruct model": a variant's word is no name by itself
+            found = found.filter(~pl.col("name").str.to_lowercase().str.contains(
+                rf"^(?:{_suffixes(str(resources.data_dir()))})$"))
+        parts.append(found.select(*_KEY, "text", "text_norm", "start", "end", "name"))
     if not parts:
         return pl.DataFrame()
     # a second word that is never part of a name ("model Nova For …") is left out of it

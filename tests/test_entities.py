@@ -431,3 +431,24 @@ def test_a_name_read_from_its_context_takes_the_capitalised_words_written_with_i
 def test_a_headline_in_title_case_lends_no_words_to_a_name():
     e = _ents("Acme Introduces Corvus Search For Enterprises").filter(pl.col("kind") == "model")
     assert e["surface"].to_list() == ["Corvus"], e
+
+
+@pytest.mark.parametrize(("sentence", "name"), [
+    ("Naver's Provence model is licensed under CC BY-NC 4.0.", "Provence"),
+    ("We tested the Heron reranker on long documents.", "Heron"),
+    ("XProvence's license is CC BY-NC 4.0.", "XProvence"),
+    ("Read the licence of Tern before you deploy it.", "Tern"),
+    ("يستخدم Provence ترخيصاً غير تجاري.", "Provence"),
+    ("نطلق اليوم Nexa-16B للباحثين.", "Nexa-16B"),
+])
+def test_a_name_where_a_model_or_its_licence_stands_is_a_model(sentence, name):
+    e = _ents(sentence).filter(pl.col("kind") == "model")
+    assert e["surface"].to_list() == [name], e
+
+
+@pytest.mark.parametrize("sentence", [
+    "The English model and the Base model differ.",
+    "We read the licence of the project.",
+])
+def test_words_where_a_model_stands_that_name_none_are_no_model(sentence):
+    assert _ents(sentence).filter(pl.col("kind") == "model").height == 0
