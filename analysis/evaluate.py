@@ -245,10 +245,13 @@ def model_key(expr: pl.Expr) -> pl.Expr:
     """Model key: case-folded tokens, so a family is a token prefix of its members.
 
     Spaces, hyphens and underscores separate tokens, as does a letter followed by a digit ('Qwen2.5'
-    -> 'qwen 2.5', 'DeepSeek-R1' -> 'deepseek r 1'); a dot between digits stays (2.5 is not 25).
+    -> 'qwen 2.5', 'DeepSeek-R1' -> 'deepseek r 1'); a dot between digits stays (2.5 is not 25). A model
+    hub's repository id is the name after its account ('jinaai/jina-embeddings-v3' is
+    jina-embeddings-v3), as the entity stage reads it.
     """
     return (
-        expr.str.to_lowercase()
+        expr.str.replace(r"^(?:https?://)?(?:huggingface\.co/|hf\.co/)?[A-Za-z0-9][\w.-]*/(\S)", "${1}")
+        .str.to_lowercase()
         .str.replace_all(r"[\s\-_/·]+", " ")
         .str.replace_all(r"(\p{L})(\d)", "${1} ${2}")
         .str.replace_all(r"(\D)\.", "${1} ")

@@ -188,6 +188,8 @@ def test_per_sentence_needs_the_gold_sentence():
     ("Qwen2.5", "qwen 2.5", True), ("Qwen2.5", "Qwen-2.5", True), ("Qwen2", "Qwen2.5", False),
     ("DeepSeek-R1", "DeepSeek R1", True), ("GPT-4o", "gpt 4o", True), ("GPT-4", "GPT-4o", False),
     ("jina-embeddings-v3", "Jina Embeddings V3", True), ("Llama 3.1", "Llama 31", False),
+    ("jinaai/jina-embeddings-v3", "jina-embeddings-v3", True),
+    ("huggingface.co/acme/Tern-2-7B", "Tern-2-7B", True), ("acme/Tern-2-7B", "Tern-3-7B", False),
 ])
 def test_model_names_are_compared_normalised(a, b, same):
     keys = pl.DataFrame({"m": [a, b]}).select(evaluate.model_key(pl.col("m")))["m"].to_list()
