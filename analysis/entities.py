@@ -1130,6 +1130,8 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     if by_verb.height and objects.height:
         objects = objects.join(by_verb.select(*_KEY, "start"), on=[*_KEY, "start"], how="anti")
     parts.extend([by_verb, objects])
+    parts.append(_made_by(latin_ok, parts[0]))
+    parts.append(_made_by(s.join(latin_ok.select(_KEY), on=_KEY, how="anti"), parts[0], "text_norm"))
     parts.append(_repo_ids(latin_ok, "text", parts[0]))
     parts.append(_repo_ids(s.join(latin_ok.select(_KEY), on=_KEY, how="anti"), "text_norm", parts[0]))
     parts.append(_translit(s))
@@ -1231,6 +1233,59 @@ def _full_names(e: pl.DataFrame) -> pl.DataFrame:
                           .otherwise("family"),
                           owner=pl.coalesce("owner", "l_owner"))
             .drop("new", "l_family", "l_owner"))
+
+
+_MADE_BY = (rf"(?:^|[^\w'’.-])(({_NAME_EN})(?:\s+(?:and|or|&)\s+({_NAME_EN}))?"
+            r"\s+(?:(?:developed|made|built|trained|released|published)\s+)?(?:from|by)\s+(?:the\s+)?)$")
+_MADE_BY_AR = (rf"(?:^|\s)(({_NAME_AR})(?:\s*(?:[,،]\s*)?و\s*({_NAME_AR}))?"
+               r"\s+(?:من|من تطوير|التابع ل|التابعه ل|الذي طورته)\s*(?:شركه\s+)?)$")
+_MADE_BY_NEEDS = {"text": (r"\b(?:from|by)\s",
+                           r"(?i)licen[cs]|releas|open|weights|model|download|availab|launch"),
+                  "text_norm": (r"(?:^|\s)(?:من|التابع)",
+                                r"ترخيص|رخص|مفتوح|اوزان|نموذج|نماذج|طلق|صدر|متاح|licen")}
+_GROUP_NOUN = r"(?:ers|ors|ists|ians|ees|ants|ents|ies|ups)$"  # "Researchers from Google" name people
+
+
+def _made_by(s: pl.DataFrame, kbm: pl.DataFrame, column: str = "text") -> pl.DataFrame:
+    """The names said to come from an organisation the knowledge base knows ("Provence and XProvence
+    from Naver work well, but both are released under CC BY-NC", "Provence وXProvence من Naver") are
+    that organisation's models, in a sentence about releasing, licences or models; a plural that names
+    people ("Researchers from Google") is none. `column`: `text` for Latin sentences (a name has a
+    capital), `text_norm` for Arabic ones (a name is a word in Latin letters)."""
+    pat = _MADE_BY if column == "text" else _MADE_BY_AR
+    near, topic = _MADE_BY_NEEDS[column]
+    orgs = kbm.filter(pl.col("kind") == "org").select(*_KEY, o0="start", maker="canonical", where="country")
+    rows = s.filter(pl.col(column).str.contains(near) & pl.col(column).str.contains(topic))
+    if orgs.height == 0 or rows.height == 0:
+        return pl.DataFrame(schema=SCHEMA)
+    lead = pl.min_horizontal(pl.col("o0"), 80)
+    before = pl.col(column).str.slice(pl.col("o0") - lead, lead)
+    got = (orgs.join(rows, on=_KEY)
+           .with_columns(m=before.str.extract_groups(pat))
+           .unnest("m")
+           .rename({"1": "whole", "2": "n1", "3": "n2"})
+           .drop_nulls("whole")
+           .with_columns(at=pl.col("o0") - pl.col("whole").str.len_chars().cast(pl.Int64)))
+    first = got.select(*_KEY, "text", "text_norm", "maker", "where", name="n1", start="at")
+    second = got.drop_nulls("n2").select(
+        *_KEY, "text", "text_norm", "maker", "where", name="n2",
+        start=pl.col("at") + pl.col("n1").str.len_chars().cast(pl.Int64)
+        + pl.col("whole").str.slice(pl.col("n1").str.len_chars()).str.find(pl.col("n2"), literal=True)
+        .cast(pl.Int64))
+    # a plain capitalised word that opens the sentence alone may be a common noun ("Data from OpenAI
+    # shows …"): there only a name of a model's shape, or one coordinated with another, counts
+    shaped = pl.col("name").str.contains(r"[\d\-.]|^\p{Lu}\p{Ll}+\p{Lu}|^\p{Lu}{2}")
+    opens = pl.col(column).str.slice(0, pl.col("start")).str.contains(r"^[\s#*>\"'“(]*$")
+    if column == "text":
+        pairs = got.select(*_KEY, start="at", pair=pl.col("n2").is_not_null())
+        first = (first.join(pairs, on=[*_KEY, "start"], how="left")
+                 .filter(~opens | shaped | pl.col("pair")).drop("pair"))
+    c = (pl.concat([first, second])
+         .filter(_a_name(_title(pl.col("name")) if column != "text" else pl.col("name"))
+                 & ~pl.col("name").str.to_lowercase().str.contains(_GROUP_NOUN))
+         .with_columns(end=pl.col("start") + pl.col("name").str.len_chars().cast(pl.Int64)))
+    return (_unknown(c, "model", "context")
+            .with_columns(owner=pl.col("maker"), country=pl.col("where")).drop("maker", "where"))
 
 
 def _org_or_model(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:

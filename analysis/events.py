@@ -665,7 +665,23 @@ def _resolve(
              .filter(_OWN_MODEL)
              .pipe(_first, ["row"], ["sentence_idx_e", "start_e"])
              .select("row", "e_model", "e_owner"))
-    found = pl.concat([found, ahead])
+    # "Today we are open-sourcing the model under MIT." before "The weights are on Hugging Face at
+    # acme/Tern-2": a reference that finds nothing before it is the model of its actor the next
+    # HEADLINE_AHEAD sentences name (its actor's own, never a model of another or of no known owner)
+    done = pl.concat([found, ahead]).select("row")
+    later = (cand.join(model_ref, on="row").join(done, on="row", how="anti")
+             .filter((pl.col("sentence_idx") > 0) & pl.col("actor").is_not_null())
+             .select("row", "doc_id", "sentence_idx", "actor")
+             # (a sentence that names a model of its own speaks of that one)
+             .join(models_seen.select("doc_id", sentence_idx="sentence_idx_e").unique(),
+                   on=["doc_id", "sentence_idx"], how="anti"))
+    later = (later.with_columns(sentence_idx_e=pl.col("sentence_idx") + pl.int_ranges(1, HEADLINE_AHEAD + 1))
+             .explode("sentence_idx_e")
+             .join(models_seen, on=["doc_id", "sentence_idx_e"])
+             .filter(pl.col("e_owner") == pl.col("actor"))
+             .pipe(_first, ["row"], ["sentence_idx_e", "start_e"])
+             .select("row", "e_model", "e_owner"))
+    found = pl.concat([found, ahead, later])
     # a licence's terms may be told well after its model was named ("The licence requires ..." five
     # sentences on): past the look back, the last model the article named before, of the actor if any
     found = pl.concat([found, _last_model_before(

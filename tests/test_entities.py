@@ -452,3 +452,21 @@ def test_a_name_where_a_model_or_its_licence_stands_is_a_model(sentence, name):
 ])
 def test_words_where_a_model_stands_that_name_none_are_no_model(sentence):
     assert _ents(sentence).filter(pl.col("kind") == "model").height == 0
+
+
+@pytest.mark.parametrize("sentence", [
+    "Provence and XProvence from Naver work well, but both are released under CC BY-NC 4.0.",
+    "يعمل Provence وXProvence من Naver جيداً، لكن كليهما مرخص بموجب CC BY-NC 4.0.",
+])
+def test_names_said_to_come_from_a_known_organisation_are_its_models(sentence):
+    e = _ents(sentence).filter(pl.col("kind") == "model")
+    assert e.select("surface", "owner").rows() == [("Provence", "Naver"), ("XProvence", "Naver")], e
+
+
+@pytest.mark.parametrize("sentence", [
+    "Researchers from Google released a new model.",
+    "Data from OpenAI shows the model is popular.",
+    "نستخدم الكثير من البيانات من Google لتدريب النموذج.",
+])
+def test_people_and_common_nouns_from_an_organisation_are_no_models(sentence):
+    assert _ents(sentence).filter(pl.col("kind") == "model").height == 0

@@ -710,3 +710,12 @@ def test_organisations_named_together_in_a_delay_stay_delayed():
     assert "competition" not in c["event_type"].to_list(), c
     assert "delay" in c["event_type"].to_list(), c
 
+
+
+def test_the_model_a_first_person_release_refers_to_may_be_named_next():
+    s = _sentences([("d", 0, "So we trained our own."),
+                    ("d", 1, "Today we are open-sourcing the model under the MIT license."),
+                    ("d", 2, "The weights are on Hugging Face at acme/tern-highlight-v1.")])
+    docs = _undated().with_columns(publisher=pl.lit("Acme"), publisher_basis=pl.lit("domain"))
+    c = events.candidate_table(s, docs).filter(pl.col("sentence_idx") == 1)
+    assert set(c.select("actor", "model").rows()) == {("Acme", "tern-highlight-v1")}, c
