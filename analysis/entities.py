@@ -655,9 +655,13 @@ def _not_names() -> set[str]:
 
 def _a_name(name: pl.Expr) -> pl.Expr:
     """Not a word that only stands where a name could ("The", "Tuesday"), nor one made of it
-    ("MIT-licensed", "Apache-2.0")."""
+    ("MIT-licensed", "Apache-2.0"); a Latin word of an Arabic sentence is read lower-cased ("mit")."""
     no = list(_not_names())
-    return ~name.is_in(no) & ~name.str.extract(r"^([^-.]+)[-.]", 1).is_in(no).fill_null(False)
+    low = [w.lower() for w in no]
+    lowered = name.str.contains(r"^[a-z0-9][a-z0-9.\-]*$")
+    head = name.str.extract(r"^([^-.]+)[-.]", 1)
+    return (~name.is_in(no) & ~head.is_in(no).fill_null(False)
+            & ~(lowered & (name.is_in(low) | head.is_in(low).fill_null(False))))
 
 
 _NAME_EN = r"[A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*"
@@ -1131,7 +1135,7 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
         objects = objects.join(by_verb.select(*_KEY, "start"), on=[*_KEY, "start"], how="anti")
     parts.extend([by_verb, objects])
     parts.append(_made_by(latin_ok, parts[0]))
-    parts.append(_made_by(s.join(latin_ok.select(_KEY), on=_KEY, how="anti"), parts[0], "text_norm"))
+    parts.append(_made_by(s.filter(pl.col("text_norm").str.contains(r"\p{Arabic}")), parts[0], "text_norm"))
     parts.append(_repo_ids(latin_ok, "text", parts[0]))
     parts.append(_repo_ids(s.join(latin_ok.select(_KEY), on=_KEY, how="anti"), "text_norm", parts[0]))
     parts.append(_translit(s))

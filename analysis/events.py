@@ -182,16 +182,25 @@ def find_matches(sentences: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     m = m.filter(before.str.contains(_LEFT_OK) & ~(whole & after.str.contains(_ALNUM)))
     # a trigger row may need its sentence to speak of something ("requires" is a licence's restriction
     # only in a sentence about a licence, terms or a policy: the `needs` column of triggers.csv); the
-    # sentence before counts too, as a list of terms follows the line that names the licence
+    # sentence before counts too, and a line up to LOOKBACK sentences back that opens a list with its
+    # colon: the items of a list of terms follow the line that names the licence
     needs = lex.info.drop_nulls("needs").select("pattern", "needs").unique("pattern", keep="first")
     if needs.height:
         m = m.join(needs, on="pattern", how="left")
         asks = m.filter(pl.col("needs").is_not_null())
         if asks.height:
-            prev = sentences.select("doc_id", pl.col("sentence_idx") + 1, prev_norm="text_norm")
-            ctx = pl.concat_str([pl.col("prev_norm").fill_null(""), pl.col("text_norm")], separator="\n")
-            asks = (asks.join(prev, on=_KEY, how="left").filter(ctx.str.contains(pl.col("needs")))
-                    .drop("prev_norm"))
+            for k in range(1, LOOKBACK + 1):
+                prev = sentences.select("doc_id", pl.col("sentence_idx") + k, **{f"prev{k}": "text_norm"})
+                asks = asks.join(prev, on=_KEY, how="left")
+            # (the list's markers are gone by now: its colon tells where it opens)
+            ctx = pl.col("prev1").fill_null("")
+            for k in range(2, LOOKBACK + 1):
+                opens = pl.col(f"prev{k}").fill_null("").str.contains(r"[:：]\s*$")
+                ctx = (pl.when(opens).then(pl.concat_str([pl.col(f"prev{k}"), ctx], separator="\n"))
+                       .otherwise(ctx))
+            ctx = pl.concat_str([ctx, pl.col("text_norm")], separator="\n")
+            asks = (asks.filter(ctx.str.contains(pl.col("needs")))
+                    .drop([f"prev{k}" for k in range(1, LOOKBACK + 1)]))
         m = pl.concat([m.filter(pl.col("needs").is_null()), asks]).drop("needs")
     # containment: sorted by start then longest first, a match whose end does not pass the furthest
     # end seen before it in its sentence and group lies inside an earlier match
@@ -289,6 +298,32 @@ def _marks(m: pl.DataFrame, lex: Lexicon, words: pl.DataFrame) -> pl.DataFrame:
     ).select(*_KEY, o_start="start", o_end="end", o_open="openness")
 
 
+PERMISSION_REACH = 30  # characters from "allows", "يسمح" to the use it allows ("يسمح بالاستخدام التجاري")
+
+
+def _permitted(cues: pl.DataFrame, m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
+    """`cues` without the licence restrictions a permission grants instead ("Apache 2.0, which allows
+    commercial use", "بترخيص MIT الذي يسمح بالاستخدام التجاري", "ويمكن استخدامه تجاريا"): the words of a
+    use are a restriction only where something denies them; a permission itself denied ("does not allow",
+    "لا يسمح") is a restriction still."""
+    perms = (m.join(lex.info.filter(pl.col("kind") == "permission").select("pattern"), on="pattern")
+             .select(*_KEY, p_start="start", p_end="end"))
+    if perms.height == 0:
+        return cues
+    negs = (m.join(lex.info.filter(pl.col("kind") == "negation").select("pattern"), on="pattern")
+            .select(*_KEY, n_end="end"))
+    denied = (perms.join(negs, on=_KEY).filter((pl.col("p_start") - pl.col("n_end")).is_between(0, 12))
+              .select(*_KEY, "p_start").unique())
+    perms = perms.join(denied, on=[*_KEY, "p_start"], how="anti")
+    gap = pl.col("cue_start") - pl.col("p_end")
+    between = pl.col("text_norm").str.slice(pl.col("p_end"), gap.clip(0))
+    terms = cues.filter(pl.col("cue_type") == "licence_restriction").select(*_KEY, "cue_start", "text_norm")
+    granted = (terms.join(perms, on=_KEY)
+               .filter(gap.is_between(0, PERMISSION_REACH) & ~between.str.contains(_CLAUSE_BREAK))
+               .select(*_KEY, "cue_start").unique())
+    return cues.join(granted, on=[*_KEY, "cue_start"], how="anti")
+
+
 def _candidates(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFrame:
     """Cues with the model each is about (or none): one row per (cue, model)."""
     cues = (
@@ -317,6 +352,7 @@ def _candidates(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFra
     # a release or open word a privative denies ("without releasing the weights") is no event of its own;
     # it makes the release it qualifies closed (`_marks`)
     cues = cues.filter(~(pl.col("role").is_in(["release", "openness"]) & _denied(cues, m, lex, "cue_start")))
+    cues = _permitted(cues, m, lex)
     cues = cues.with_row_index("cue_id")
     models = ents.filter(pl.col("kind") == "model").select(
         *_KEY, m_start="start", m_end="end", model="canonical", owner="owner"

@@ -470,3 +470,8 @@ def test_names_said_to_come_from_a_known_organisation_are_its_models(sentence):
 ])
 def test_people_and_common_nouns_from_an_organisation_are_no_models(sentence):
     assert _ents(sentence).filter(pl.col("kind") == "model").height == 0
+
+
+def test_a_licence_named_in_latin_letters_in_an_arabic_sentence_is_no_model():
+    e = _ents("اليوم نقوم بفتح مصدر النموذج بموجب ترخيص MIT.")
+    assert e.filter(pl.col("kind") == "model").height == 0

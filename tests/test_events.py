@@ -719,3 +719,35 @@ def test_the_model_a_first_person_release_refers_to_may_be_named_next():
     docs = _undated().with_columns(publisher=pl.lit("Acme"), publisher_basis=pl.lit("domain"))
     c = events.candidate_table(s, docs).filter(pl.col("sentence_idx") == 1)
     assert set(c.select("actor", "model").rows()) == {("Acme", "tern-highlight-v1")}, c
+
+
+@pytest.mark.parametrize(("sentence", "restricted"), [
+    ("أتاحت ديب سيك أوزان DeepSeek-R1 بترخيص MIT الذي يسمح بالاستخدام التجاري.", False),
+    ("الأوزان متاحة على هاغينغ فيس لنموذج Tern-2، ويمكن استخدامه تجارياً مجاناً.", False),
+    ("لا يسمح ترخيص نموذج Tern-2 بالاستخدام التجاري.", True),
+    ("The licence of Tern-2 does not permit use for research only deployments.", True),
+])
+def test_a_use_a_licence_grants_is_no_restriction(sentence, restricted):
+    s = _sentences([("d", 0, sentence)])
+    c = events.candidate_table(s, _undated())
+    assert ("licence_restriction" in c["event_type"].to_list()) is restricted, c
+
+
+def test_the_terms_listed_under_a_licence_line_are_its_restrictions():
+    s = _sentences([("d", 0, "Acme released Tern-2 today."),
+                    ("d", 1, "We kept the licence simple:"),
+                    ("d", 2, "Commercial and research use are allowed."),
+                    ("d", 3, "Using the outputs to train other models is prohibited.")])
+    c = events.candidate_table(s, _undated()).filter(pl.col("sentence_idx") == 3)
+    assert ("Tern-2", "licence_restriction") in set(c.select("model", "event_type").rows()), c
+
+
+@pytest.mark.parametrize(("sentence", "we"), [
+    ("اليوم نقوم بإطلاق أدوات التدريب.", True), ("قمنا بإطلاق أدوات التدريب.", True),
+    ("اليوم تقوم الشركة بإطلاق أدوات التدريب.", False),
+])
+def test_the_arabic_auxiliary_of_the_first_person_speaks_for_the_publisher(sentence, we):
+    norm = pl.DataFrame({"t": [sentence]}).select(text.normalize_expr("t"))["t"][0]
+    at = norm.index("اطلاق")
+    cand = pl.DataFrame({"row": [0], "text_norm": [norm], "cue_start": [at], "cue_we": [False]})
+    assert (events._first_person(cand).height == 1) is we
