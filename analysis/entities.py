@@ -29,6 +29,7 @@ import polars as pl
 
 from analysis import kb, resources, text, triggers
 
+TITLE_CASE = 0.6  # a sentence with more of its words capitalised is a headline in title case
 MAX_PER_SENTENCE = 40  # entities kept per sentence (the first ones), so no sentence costs more than that
 SHAPE_REACH = 48  # characters after a family name in which its version, size and suffixes are read
 EMPLOYER_REACH = 60  # characters between an unknown person's name and the organisation they act for
@@ -355,13 +356,17 @@ def _kb_and_shape(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
     after = (
         pl.col("text")
         .str.slice(pl.col("end") + pl.col("tail").str.len_chars(), 24)
-        .str.extract(r"^ ([A-Z][a-z]{2,}|[A-Z]{2,5})(?:[^\p{L}\p{N}]|$)", 1)
+        .str.extract(r"^ ([A-Z][a-z]{2,}(?: [A-Z][a-z]{2,})?|[A-Z]{2,5})(?:[^\p{L}\p{N}]|$)", 1)
     )
+    no = list(_not_names())
+    # (of two words, the second only when it is no word that stands where a name could: "Claude Code")
+    second = after.str.extract(r" (\S+)$", 1)
+    after = pl.when(second.is_in(no)).then(after.str.extract(r"^(\S+)", 1)).otherwise(after)
     m = m.with_columns(surface0=_surface(), after=after)
     may = (
         (pl.col("kind") == "model")
         & same
-        & ~pl.col("after").is_in(list(_not_names()))
+        & ~pl.col("after").is_in(no)
         & pl.col("surface0").str.contains(r"^[A-Za-z]")
     )
     # words and capitals are counted once per sentence, and only in those where a product name may follow
@@ -376,7 +381,7 @@ def _kb_and_shape(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
     )
     m = m.join(counts, on=_KEY, how="left", maintain_order="left")
     title = (
-        pl.when(may & (pl.col("caps") * 2 < pl.col("words")))
+        pl.when(may & (pl.col("caps") <= TITLE_CASE * pl.col("words")))
         .then(pl.lit(" ") + pl.col("after"))
         .otherwise(pl.lit(""))
         .fill_null("")
@@ -576,7 +581,6 @@ def _context(s: pl.DataFrame, patterns: list[str], column: str, kind: str,
     return _unknown(c, kind, "context")
 
 
-TITLE_CASE = 0.6  # a sentence with more of its words capitalised is a headline in title case
 _CAP = r"[A-Z][a-z][A-Za-z0-9]*"
 
 

@@ -209,6 +209,18 @@ def find_matches(sentences: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     # bounded work; only a sentence with more matches than that has any to leave out
     if m.select((text.index_in_run(_KEY) >= MAX_MATCHES_PER_SENTENCE).any()).item():
         m = m.filter(pl.col("start").rank("ordinal").over(_KEY) <= MAX_MATCHES_PER_SENTENCE)
+    # a reference written with a capital inside it is part of a name: "the Model Context Protocol" is
+    # no "the model", "the Company Act" no "the company"
+    if "text" in sentences.columns:
+        refs = lex.info.filter(pl.col("kind").is_in(["actor_ref", "model_ref"]))["pattern"].unique()
+        asked = m.filter(pl.col("pattern").is_in(refs.implode()))
+        if asked.height:
+            written = pl.col("text").str.slice(pl.col("start") + 1, pl.col("end") - pl.col("start") - 1)
+            named = (asked.join(sentences.select(*_KEY, "text"), on=_KEY)
+                     .filter((pl.col("text").str.len_chars() == pl.col("text_norm").str.len_chars())
+                             & written.str.contains(r"\p{Lu}"))
+                     .select(*_KEY, "start", "pattern"))
+            m = m.join(named, on=[*_KEY, "start", "pattern"], how="anti")
     return m.select(*_KEY, "pattern", "start", "end", "text_norm")
 
 
@@ -922,9 +934,12 @@ def _article_openness(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.D
             .select("doc_id", "model", "o_open"))
     # only words about the weights or their licence stand for the last named model; an adjective
     # ("open-source") with no model beside it qualifies something else (a tool, a database)
+    # (nor do the words of a sentence whose open words qualify software: "We built memsearch, an
+    # open-source memory library, under the MIT license" speaks of no model named before it)
+    soft = _open_heads(m, lex).filter("open_word_of_software").select(_KEY)
     alone = marks.join(models.select(_KEY).unique(), on=_KEY, how="anti").join(
         m.select(*_KEY, o_start="start", pattern="pattern"), on=[*_KEY, "o_start"]).filter(
-        pl.col("pattern").str.contains(WEIGHTS_WORDS)).drop("pattern")
+        pl.col("pattern").str.contains(WEIGHTS_WORDS)).drop("pattern").join(soft, on=_KEY, how="anti")
     # bounded: each openness word meets the models of the LOOKBACK sentences before it, no more
     last = (
         _lookback(alone, models.select("doc_id", "model", sentence_idx_e="sentence_idx", m_start="start"),

@@ -475,3 +475,12 @@ def test_people_and_common_nouns_from_an_organisation_are_no_models(sentence):
 def test_a_licence_named_in_latin_letters_in_an_arabic_sentence_is_no_model():
     e = _ents("اليوم نقوم بفتح مصدر النموذج بموجب ترخيص MIT.")
     assert e.filter(pl.col("kind") == "model").height == 0
+
+
+@pytest.mark.parametrize(("sentence", "name"), [
+    ("In April, Anthropic released Claude Managed Agents in public beta.", "Claude Managed Agents"),
+    ("Skills run in Claude Code and the API.", "Claude Code"),
+])
+def test_a_product_of_a_known_family_keeps_the_capitalised_words_after_it(sentence, name):
+    e = _ents(sentence).filter(pl.col("kind") == "model")
+    assert name in e["canonical"].to_list(), e

@@ -751,3 +751,17 @@ def test_the_arabic_auxiliary_of_the_first_person_speaks_for_the_publisher(sente
     at = norm.index("اطلاق")
     cand = pl.DataFrame({"row": [0], "text_norm": [norm], "cue_start": [at], "cue_we": [False]})
     assert (events._first_person(cand).height == 1) is we
+
+
+def test_a_reference_written_with_a_capital_inside_is_part_of_a_name():
+    s = _sentences([("d", 0, "Anthropic released Claude 3 Opus last year."),
+                    ("d", 1, "In November, Anthropic open-sourced the Model Context Protocol.")])
+    c = events.candidate_table(s, _undated()).filter(pl.col("sentence_idx") == 1)
+    assert c["model"].drop_nulls().to_list() == [], c
+
+
+def test_a_licence_said_of_software_is_not_the_last_named_models():
+    s = _sentences([("d", 0, "In April, Anthropic released Claude Managed Agents in public beta."),
+                    ("d", 1, "We built memsearch, an open-source memory library, under the MIT license.")])
+    c = events.candidate_table(s, _undated()).filter(pl.col("model") == "Claude Managed Agents")
+    assert "open_release" not in c["event_type"].to_list(), c
