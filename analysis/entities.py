@@ -352,10 +352,16 @@ def _kb_and_shape(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
     m = m.with_columns(tail=pl.when(pl.col("kind") == "model").then(tail).otherwise(pl.lit("")))
     # a product name after the family, written with a capital in running text ("Claude Cowork",
     # "Gemini CLI"); not in headings, where every word has one
+    # (where normalising changed the sentence's length, an Arabic one with its diacritics, the name is
+    # found again in the written text by its lower-cased form)
     same = pl.col("text").str.len_chars() == pl.col("text_norm").str.len_chars()
+    width = pl.col("end") - pl.col("start") + pl.col("tail").str.len_chars()
+    norm = pl.col("text_norm").str.slice(pl.col("start"), width)
+    at = pl.when(same).then(pl.col("start")).otherwise(
+        _chars(pl.col("text"), pl.col("text").str.to_lowercase().str.find(norm, literal=True)))
     after = (
         pl.col("text")
-        .str.slice(pl.col("end") + pl.col("tail").str.len_chars(), 24)
+        .str.slice(at + width, 24)
         .str.extract(r"^ ([A-Z][a-z]{2,}(?: [A-Z][a-z]{2,})?|[A-Z]{2,5})(?:[^\p{L}\p{N}]|$)", 1)
     )
     no = list(_not_names())
@@ -365,7 +371,7 @@ def _kb_and_shape(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
     m = m.with_columns(surface0=_surface(), after=after)
     may = (
         (pl.col("kind") == "model")
-        & same
+        & pl.col("after").is_not_null()
         & ~pl.col("after").is_in(no)
         & pl.col("surface0").str.contains(r"^[A-Za-z]")
     )

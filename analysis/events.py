@@ -714,11 +714,12 @@ def _resolve(
              .pipe(_first, ["row"], ["sentence_idx_e", "start_e"])
              .select("row", "e_model", "e_owner"))
     # "Today we are open-sourcing the model under MIT." before "The weights are on Hugging Face at
-    # acme/Tern-2": a reference that finds nothing before it is the model of its actor the next
-    # HEADLINE_AHEAD sentences name (its actor's own, never a model of another or of no known owner)
+    # acme/Tern-2": a reference in the writer's first person that finds nothing before it is the
+    # publisher's model the next HEADLINE_AHEAD sentences name (never another's or one of no known owner)
     done = pl.concat([found, ahead]).select("row")
     later = (cand.join(model_ref, on="row").join(done, on="row", how="anti")
-             .filter((pl.col("sentence_idx") > 0) & pl.col("actor").is_not_null())
+             # (the writer's own model, introduced before it is named: "we are open-sourcing the model")
+             .filter((pl.col("sentence_idx") > 0) & (pl.col("actor_src") == "publisher"))
              .select("row", "doc_id", "sentence_idx", "actor")
              # (a sentence that names a model of its own speaks of that one)
              .join(models_seen.select("doc_id", sentence_idx="sentence_idx_e").unique(),
