@@ -685,9 +685,12 @@ def _resolve(
     object_ref = cand.filter(pl.col("model").is_null() & pl.col("takes_model") & obj).select("row")
     model_ref = pl.concat([model_ref, object_ref]).unique()
     # a licence's terms are those of the model the article named last ("The licence requires ...")
+    # (not in a sentence that names a model of its own: "Llama 3.3 70B works well, though its license
+    # restricts …" is Llama's, whichever of its cues the model took)
+    named_here = ents.filter(pl.col("kind") == "model").select(_KEY).unique()
     by_licence = cand.filter(
         pl.col("model").is_null() & (pl.col("cue_type") == "licence_restriction")
-    ).select("row", licence_ref=pl.lit(True))
+    ).join(named_here, on=_KEY, how="anti").select("row", licence_ref=pl.lit(True))
     model_ref = pl.concat([model_ref, by_licence.select("row")]).unique()
     models_seen = ents.filter(pl.col("kind") == "model").select(
         "doc_id", sentence_idx_e="sentence_idx", start_e="start", e_model="canonical", e_owner="owner"
@@ -845,7 +848,7 @@ def _resolve(
         .with_columns(gap=_gap("o_start", "o_end", "a0", "a1"))
         .filter(pl.col("gap") <= WINDOW_OPENNESS)
     )
-    op = _first(op, ["row"], ["gap", "o_start"]).select("row", near_open="o_open")
+    op = _first(op, ["row"], ["gap", "o_start"]).select("row", near_open="o_open", near_at="o_start")
     cand = cand.join(op, on="row", how="left").with_columns(
         openness=pl.coalesce("cue_openness", "near_open", pl.lit("unknown"))
     )
@@ -1236,16 +1239,12 @@ def _heads_re(data_dir: str) -> tuple[str, str, dict[str, str]]:
     return en, ar, kinds
 
 
-def _open_heads(m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
-    """Per sentence, whether its open words qualify software only ("Milvus, an open-source vector
-    database", "بدائل Cursor مفتوحة المصدر"): the first noun after an English open word, or the last
-    before an Arabic one, is software, and none qualifies a model."""
+def _mark_heads(m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
+    """What each open word qualifies (key, start, kind: software, model or null): the first noun after
+    an English open word, or the last before an Arabic one, of data/vocab/open_heads.csv."""
     en, ar, kinds = _heads_re(str(resources.data_dir()))
     words = lex.info.filter(pl.col("openness").is_in(["open_source", "open_weights"]))
     o = m.join(words.select("pattern").unique(), on="pattern")
-    if o.height == 0:
-        return pl.DataFrame(schema={**{k: pl.Int64 if k == "sentence_idx" else pl.String for k in _KEY},
-                                    "open_word_of_software": pl.Boolean})
     lo = pl.max_horizontal(pl.col("start") - HEAD_REACH, pl.lit(0))
     arabic = pl.col("text_norm").str.slice(pl.col("start"), pl.col("end") - pl.col("start")).str.contains(
         r"\p{Arabic}")
@@ -1253,6 +1252,13 @@ def _open_heads(m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
         pl.col("text_norm").str.slice(lo, pl.col("start") - lo).str.extract(ar, 1)).otherwise(
         pl.col("text_norm").str.slice(pl.col("end"), HEAD_REACH + 20).str.extract(en, 1))
     return (o.with_columns(kind=head.replace_strict(kinds, default=None, return_dtype=pl.String))
+            .select(*_KEY, "start", "kind").unique())
+
+
+def _open_heads(m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
+    """Per sentence, whether its open words qualify software only ("Milvus, an open-source vector
+    database", "بدائل Cursor مفتوحة المصدر"): one qualifies software, and none a model."""
+    return (_mark_heads(m, lex)
             .group_by(_KEY).agg(open_word_of_software=(pl.col("kind") == "software").any()
                                 & ~(pl.col("kind") == "model").any()))
 
@@ -1278,9 +1284,18 @@ def _context_features(c: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.D
            .unique([*_KEY, "m_start"], keep="first", maintain_order=True))
     kbm = kb.models().select("model", kb_openness="openness").unique("model", keep="first")
     fam = kb.families().select(model="family", fam_open="open_default")
+    # the open word nearest the candidate's model says what it qualifies, where it says it ("and for
+    # storage Milvus, an open-source vector database" beside "bge-m3, an open-weight embedding model")
+    mark = _mark_heads(m, lex).drop_nulls("kind").select(*_KEY, near_at="start", mark_kind="kind")
+    if "near_at" not in c.columns:
+        c = c.with_columns(near_at=pl.lit(None, pl.Int64))
     return (
         c.join(doc_words, on="doc_id", how="left")
         .join(here, on=_KEY, how="left")
+        .join(mark, on=[*_KEY, "near_at"], how="left")
+        .with_columns(open_word_of_software=pl.when(pl.col("mark_kind").is_not_null())
+                      .then(pl.col("mark_kind") == "software").otherwise("open_word_of_software"))
+        .drop("mark_kind")
         .with_columns(actor_person=pl.col("actor").is_in(list(people)))
         .join(near, on=["doc_id", "model"], how="left")
         .join(how, on=[*_KEY, "m_start"], how="left")

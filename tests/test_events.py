@@ -765,3 +765,19 @@ def test_a_licence_said_of_software_is_not_the_last_named_models():
                     ("d", 1, "We built memsearch, an open-source memory library, under the MIT license.")])
     c = events.candidate_table(s, _undated()).filter(pl.col("model") == "Claude Managed Agents")
     assert "open_release" not in c["event_type"].to_list(), c
+
+
+def test_a_licence_cue_in_a_sentence_naming_a_model_takes_no_earlier_model():
+    s = _sentences([("d", 0, "For storage we use Milvus, an open-source vector database."),
+                    ("d", 1, "Meta's Llama 3.3 70B also works well, though its license restricts companies "
+                             "with more than 700 million monthly active users.")])
+    c = events.candidate_table(s, _undated()).filter(pl.col("event_type") == "licence_restriction")
+    assert set(c["model"].to_list()) == {"Llama 3.3 70B"}, c
+
+
+def test_the_open_word_nearest_a_model_says_whether_it_qualifies_software():
+    s = _sentences([("d", 0, "For embeddings we use BAAI's bge-m3, an open-weight embedding model, and for "
+                             "storage Milvus, an open-source vector database.")])
+    c = events.candidate_table(s, _undated())
+    soft = dict(c.select("model", "open_word_of_software").rows())
+    assert soft.get("Milvus") is True and soft.get("bge-m3") is False, c
