@@ -842,11 +842,15 @@ def _resolve(
     # openness: the cue's own, else the nearest open/closed words to the model (or the cue)
     marks = _marks(m, lex, info.filter(pl.col("openness").is_not_null()))
     anchor = pl.coalesce("m_start", "cue_start")
+    # (near the model or near the trigger, whichever is nearer: "o3-mini …, available only through the
+    # API" takes the "only" of its own "available", not the MIT of the model named before it)
     op = (
-        cand.select("row", *_KEY, a0=anchor, a1=pl.coalesce(pl.col("m_start") + 1, "cue_end"))
+        cand.select("row", *_KEY, "cue_start", "cue_end", a0=anchor,
+                    a1=pl.coalesce(pl.col("m_start") + 1, "cue_end"))
         .join(marks, on=_KEY)
         .with_columns(gap=_gap("o_start", "o_end", "a0", "a1"))
         .filter(pl.col("gap") <= WINDOW_OPENNESS)
+        .with_columns(gap=pl.min_horizontal("gap", _gap("o_start", "o_end", "cue_start", "cue_end")))
     )
     op = _first(op, ["row"], ["gap", "o_start"]).select("row", near_open="o_open", near_at="o_start")
     cand = cand.join(op, on="row", how="left").with_columns(

@@ -781,3 +781,15 @@ def test_the_open_word_nearest_a_model_says_whether_it_qualifies_software():
     c = events.candidate_table(s, _undated())
     soft = dict(c.select("model", "open_word_of_software").rows())
     assert soft.get("Milvus") is True and soft.get("bge-m3") is False, c
+
+
+@pytest.mark.parametrize("sentence", [
+    "وقد اختبرناه مع DeepSeek-R1، الذي أصدرته ديب سيك بأوزان مفتوحة بموجب ترخيص MIT في يناير، ومع o3-mini "
+    "من OpenAI، المتاح فقط عبر واجهة OpenAI البرمجية.",
+    "We tested DeepSeek-R1, released under MIT in January, and o3-mini, which is available only through "
+    "OpenAI's API.",
+])
+def test_a_model_takes_the_open_or_closed_word_of_its_own_trigger(sentence):
+    s = _sentences([("d", 0, sentence)])
+    c = events.candidate_table(s, _undated()).filter(pl.col("model") == "o3-mini")
+    assert set(c["openness"].to_list()) == {"closed"}, c
