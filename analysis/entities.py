@@ -663,15 +663,24 @@ def _not_names() -> set[str]:
     return _STOP_EN | _NOT_NAMES | _calendar_words(str(resources.data_dir()))
 
 
+# words that, joined to what follows, still name no model: a licence ("MIT-licensed", "Apache-2.0"), a
+# language ("Arabic-English") or a date; "Step-3", "Part-2" may be models' names
+_NOT_NAME_HEADS = {"MIT", "Apache", "BSD", "GPL", "AGPL", "LGPL", "CC", "Creative", "License", "Licence",
+                   "Arabic", "English", "Chinese", "French", "German", "Spanish", "Japanese", "Korean",
+                   "Hindi", "Russian", "Multilingual", "Bilingual"}
+
+
 def _a_name(name: pl.Expr) -> pl.Expr:
-    """Not a word that only stands where a name could ("The", "Tuesday"), nor one made of it
-    ("MIT-licensed", "Apache-2.0"); a Latin word of an Arabic sentence is read lower-cased ("mit")."""
+    """Not a word that only stands where a name could ("The", "Tuesday"), nor a licence or a date made
+    of one ("MIT-licensed", "Apache-2.0"); a Latin word of an Arabic sentence is read lower-cased
+    ("mit")."""
     no = list(_not_names())
-    low = [w.lower() for w in no]
+    heads = list(_NOT_NAME_HEADS | _calendar_words(str(resources.data_dir())))
+    low, low_heads = [w.lower() for w in no], [w.lower() for w in heads]
     lowered = name.str.contains(r"^[a-z0-9][a-z0-9.\-]*$")
     head = name.str.extract(r"^([^-.]+)[-.]", 1)
-    return (~name.is_in(no) & ~head.is_in(no).fill_null(False)
-            & ~(lowered & (name.is_in(low) | head.is_in(low).fill_null(False))))
+    return (~name.is_in(no) & ~head.is_in(heads).fill_null(False)
+            & ~(lowered & (name.is_in(low) | head.is_in(low_heads).fill_null(False))))
 
 
 _NAME_EN = r"[A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*"
@@ -912,7 +921,32 @@ def _translit(s: pl.DataFrame) -> pl.DataFrame:
         .sort("w")["w"]
         .to_list()
     )
+    # and a name of two Arabic words after the word for company ("شركة ستيب فن" is StepFun): read as one
+    pairs = (
+        s.select("text_norm")
+        .unique()
+        .filter(pl.col("text_norm").str.contains("شرك|مختبر"))
+        .select(w=pl.col("text_norm").str.extract_all(r"(?:شركه|شركتا|مختبر)\s+\p{Arabic}{2,}\s\p{Arabic}{2,}"))
+        .explode("w")
+        .drop_nulls()
+        .select(pl.col("w").str.extract(r"\s(\p{Arabic}{2,}\s\p{Arabic}{2,})$", 1))
+        .unique()
+        .sort("w")["w"]
+        .to_list()
+    )
     rows = []
+    for pair in pairs:
+        a, b = pair.split(" ")
+        if pair in known or a in stop or b in stop or a.startswith("ال") or b.startswith("ال"):
+            continue
+        skel, gaps = kb.vowel_gaps(a + b)
+        hit = sk.get(skel)
+        # (after the word for company, two words and one spelled vowel are evidence enough)
+        if hit and sum(ch in "اويى" for ch in a + b) >= 1 and all(
+                y for x, y in zip(gaps[1:], hit[0][1:], strict=True) if x):
+            _, kind, canonical, family, owner = hit
+            rows.append({"pattern": pair, "kind": kind, "canonical": canonical, "family": family,
+                         "owner": owner})
     for w in words:
         if w in known or w in stop or w.startswith("ال"):
             continue
@@ -965,7 +999,7 @@ def _doc_families(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
     no family."""
     if e.height == 0:
         return pl.DataFrame()
-    no = {w.lower() for w in _not_names()}
+    no = {w.lower() for w in _NOT_NAME_HEADS | _calendar_words(str(resources.data_dir()))}
     stems = (
         e.filter((pl.col("kind") == "model") & ~pl.col("known"))
         .select("doc_id", family=pl.col("canonical").str.extract(_STEM, 1))
@@ -1196,7 +1230,7 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
         e = (e.join(made, on=[*_KEY, "i"], how="left", maintain_order="left")
              .with_columns(owner=pl.coalesce("owner", "maker"), country=pl.coalesce("country", "where"))
              .drop("maker", "where"))
-    e = _org_or_model(e, s).select(cols)
+    e = _teams(_org_or_model(e, s), s).select(cols)
     subj = _subjects(e, latin_ok)
     if subj.height:
         # the model it puts out is its own, when nothing says whose it is
@@ -1300,6 +1334,28 @@ def _made_by(s: pl.DataFrame, kbm: pl.DataFrame, column: str = "text") -> pl.Dat
          .with_columns(end=pl.col("start") + pl.col("name").str.len_chars().cast(pl.Int64)))
     return (_unknown(c, "model", "context")
             .with_columns(owner=pl.col("maker"), country=pl.col("where")).drop("maker", "where"))
+
+
+def _teams(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
+    """A model family named as a team ("the Gemma team", "فريق Qwen") is the organisation that makes it:
+    who acts, not what is released."""
+    models = e.filter((pl.col("kind") == "model") & pl.col("owner").is_not_null())
+    if models.height == 0:
+        return e
+    lead = pl.min_horizontal(pl.col("start"), 10)
+    before = pl.col("text_norm").str.slice(pl.col("start") - lead, lead)
+    after = pl.col("text_norm").str.slice(pl.col("end"), 8)
+    teams = (models.select(*_KEY, "start", "end").join(s.select(*_KEY, "text_norm"), on=_KEY)
+             .filter(before.str.contains(r"(?:^|\s)[وبل]?(?:ال)?فريق\s+$")
+                     | after.str.contains(r"^\s+teams?\b"))
+             .select(*_KEY, "start", "end", team=pl.lit(True)))
+    if teams.height == 0:
+        return e
+    e = e.join(teams, on=[*_KEY, "start", "end"], how="left", maintain_order="left")
+    team = pl.col("team").fill_null(False) & (pl.col("kind") == "model")
+    return e.with_columns(kind=pl.when(team).then(pl.lit("org")).otherwise("kind"),
+                          canonical=pl.when(team).then("owner").otherwise("canonical"),
+                          family=pl.when(team).then(pl.lit(None, pl.String)).otherwise("family")).drop("team")
 
 
 def _org_or_model(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:

@@ -40,6 +40,7 @@ MODIFIER_REACH = 45  # how far forward a plan, negation or rumour word reaches, 
 DATE_AHEAD = 2  # sentences after an undated event in which its date may be told
 CLAUSE_PENALTY = 40  # characters a clause break between a date and the trigger counts for
 LOOKBACK = 3  # sentences back in which "the company" or "the model" is looked up
+REF_NAMED = 20  # characters after a word for a model within which a name makes it that name's noun
 HEADLINE_AHEAD = 2  # sentences after a headline in which the model its "its model" means is named
 OPENNESS_CUE_PENALTY = 25  # a model prefers a release verb to an adjective like "open-source" next to it
 AFTER_PENALTY = 60  # for events told of their subject (competition), an actor after the cue is the rival
@@ -669,10 +670,17 @@ def _resolve(
         *_KEY, r_start="start", r_end="end", ref="kind"
     )
     has_ref = refs.group_by(_KEY).agg(any_ref=pl.lit(True))
+    # a word for a model that a name follows names it, it refers to nothing before: "نموذجها الرائد
+    # Step-2", "its new model Nova-2"
+    named_after = (refs.filter(pl.col("ref") == "model_ref")
+                   .join(ents.filter(pl.col("kind") == "model").select(*_KEY, n_start="start"), on=_KEY)
+                   .filter((pl.col("n_start") - pl.col("r_end")).is_between(0, REF_NAMED))
+                   .select(*_KEY, "r_start").unique())
     model_ref = (
         cand.filter(pl.col("model").is_null() & pl.col("takes_model"))
         .select("row", *_KEY, "cue_start", "cue_end")
-        .join(refs.filter(pl.col("ref") == "model_ref"), on=_KEY)
+        .join(refs.filter(pl.col("ref") == "model_ref").join(named_after, on=[*_KEY, "r_start"], how="anti"),
+              on=_KEY)
         .filter(_gap("r_start", "r_end", "cue_start", "cue_end") <= WINDOW_MODEL)
         .select("row")
     )
@@ -761,13 +769,17 @@ def _resolve(
     todo = (
         cand.filter(pl.col("actor").is_null()).join(has_ref, on=_KEY).select("row", "doc_id", "sentence_idx")
     )
+    # of those, the one the article names in most sentences (its subject: "compete with DeepSeek and
+    # Alibaba" does not make Alibaba "the startup" of an article about StepFun), then the last named
+    salience = orgs_seen.group_by("doc_id", "e_org").agg(named=pl.col("sentence_idx_e").n_unique())
     found = (
         _lookback(todo, orgs_seen, ["doc_id"])
         .filter(
             (pl.col("sentence_idx_e") < pl.col("sentence_idx"))
             & (pl.col("sentence_idx_e") >= pl.col("sentence_idx") - LOOKBACK)
         )
-        .pipe(_first, ["row"], ["sentence_idx_e", "start_e"], ["sentence_idx_e", "start_e"])
+        .join(salience, on=["doc_id", "e_org"], how="left")
+        .pipe(_first, ["row"], ["named", "sentence_idx_e", "start_e"], ["named", "sentence_idx_e", "start_e"])
         .select("row", "e_org")
     )
     cand = cand.join(found, on="row", how="left").with_columns(

@@ -486,3 +486,28 @@ def test_a_licence_named_in_latin_letters_in_an_arabic_sentence_is_no_model():
 def test_a_product_of_a_known_family_keeps_the_capitalised_words_after_it(sentence, name):
     e = _ents(sentence).filter(pl.col("kind") == "model")
     assert name in e["canonical"].to_list(), e
+
+
+def test_a_name_whose_first_part_is_a_common_word_is_still_a_model():
+    e = _ents("Shanghai-based StepFun released Step-3 on Thursday.",
+              "Earlier it kept its flagship Step-2 closed.")
+    assert {"Step-3", "Step-2"} <= set(e.filter(pl.col("kind") == "model")["surface"].to_list()), e
+    # a licence or a language joined to what follows is none
+    e = _ents("Nova-7B is released under an MIT-licensed Arabic-English setup.")
+    assert set(e.filter(pl.col("kind") == "model")["surface"].to_list()) == {"Nova-7B"}, e
+
+
+@pytest.mark.parametrize("sentence", [
+    "وقال إن الأوزان المفتوحة تساعد الشركة على منافسة ديب سيك وفريق Qwen التابع لعلي بابا.",
+    "The Qwen team has not commented.",
+])
+def test_a_family_named_as_a_team_is_its_organisation(sentence):
+    e = _ents(sentence)
+    assert "Qwen" not in e.filter(pl.col("kind") == "model")["canonical"].to_list(), e
+    assert "Alibaba" in e.filter(pl.col("kind") == "org")["canonical"].to_list(), e
+
+
+def test_a_company_named_in_two_arabic_words_meets_its_latin_name():
+    e = _ents("أطلقت شركة ستيب فن، ومقرها شنغهاي، نموذج Step-3.")
+    orgs = e.filter(pl.col("kind") == "org").select("surface", "canonical").rows()
+    assert ("ستيب فن", "StepFun") in orgs, e

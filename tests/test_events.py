@@ -793,3 +793,17 @@ def test_a_model_takes_the_open_or_closed_word_of_its_own_trigger(sentence):
     s = _sentences([("d", 0, sentence)])
     c = events.candidate_table(s, _undated()).filter(pl.col("model") == "o3-mini")
     assert set(c["openness"].to_list()) == {"closed"}, c
+
+
+@pytest.mark.parametrize("sentences", [
+    ["Shanghai-based StepFun released Step-3 under Apache 2.0.",
+     "StepFun said open weights help it compete with DeepSeek and Alibaba.",
+     "Earlier this year the startup kept its flagship Step-2 closed."],
+    ["أطلقت شركة ستيب فن نموذج Step-3 بترخيص أباتشي 2.0.",
+     "وقالت ستيب فن إن الأوزان المفتوحة تساعدها على منافسة ديب سيك وعلي بابا.",
+     "وفي وقت سابق، أبقت الشركة الناشئة نموذجها الرائد Step-2 مغلقاً."],
+])
+def test_the_company_is_the_one_its_article_names_most_of_those_named_before(sentences):
+    s = _sentences([("d", i, t) for i, t in enumerate(sentences)])
+    c = events.candidate_table(s, _undated()).filter(pl.col("model") == "Step-2")
+    assert set(c["actor"].to_list()) == {"StepFun"}, c
