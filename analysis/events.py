@@ -940,7 +940,8 @@ def _resolve(
     return cand.with_columns(status=status, confidence=conf)
 
 
-def _article_openness(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFrame:
+def _article_openness(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame,
+                      heads: pl.DataFrame | None = None) -> pl.DataFrame:
     """What the whole article says of each model's openness: (doc_id, model, art_openness).
 
     An open or closed word near a model anywhere in the article speaks of that model; one in a sentence
@@ -956,7 +957,8 @@ def _article_openness(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.D
     # ("open-source") with no model beside it qualifies something else (a tool, a database)
     # (nor do the words of a sentence whose open words qualify software: "We built memsearch, an
     # open-source memory library, under the MIT license" speaks of no model named before it)
-    soft = _open_heads(m, lex).filter("open_word_of_software").select(_KEY)
+    heads = _mark_heads(m, lex) if heads is None else heads
+    soft = _open_heads(heads).filter("open_word_of_software").select(_KEY)
     alone = marks.join(models.select(_KEY).unique(), on=_KEY, how="anti").join(
         m.select(*_KEY, o_start="start", pattern="pattern"), on=[*_KEY, "o_start"]).filter(
         pl.col("pattern").str.contains(WEIGHTS_WORDS)).drop("pattern").join(soft, on=_KEY, how="anti")
@@ -1271,16 +1273,19 @@ def _mark_heads(m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
             .select(*_KEY, "start", "kind").unique())
 
 
-def _open_heads(m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
-    """Per sentence, whether its open words qualify software only ("Milvus, an open-source vector
-    database", "بدائل Cursor مفتوحة المصدر"): one qualifies software, and none a model."""
-    return (_mark_heads(m, lex)
+def _open_heads(heads: pl.DataFrame) -> pl.DataFrame:
+    """Per sentence, whether its open words (`heads`: what `_mark_heads` reads) qualify software only
+    ("Milvus, an open-source vector database", "بدائل Cursor مفتوحة المصدر"): one qualifies software, and
+    none a model."""
+    return (heads
             .group_by(_KEY).agg(open_word_of_software=(pl.col("kind") == "software").any()
                                 & ~(pl.col("kind") == "model").any()))
 
 
-def _context_features(c: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFrame:
+def _context_features(c: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame,
+                      heads: pl.DataFrame | None = None) -> pl.DataFrame:
     """What the rest of the article and the knowledge base say about each candidate, for the scorer."""
+    heads = _mark_heads(m, lex) if heads is None else heads
     opens = (m.join(lex.info.filter(pl.col("openness").is_in(["open_source", "open_weights", "restricted"])),
                     on="pattern").select(*_KEY, o_start="start"))
     doc_words = opens.group_by("doc_id").agg(doc_open_words=pl.len())
@@ -1288,7 +1293,7 @@ def _context_features(c: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.D
     said = lex.info.filter(pl.col("openness").is_not_null()).select("pattern").unique()
     stance = m.join(said, on="pattern").group_by(_KEY).agg(sentence_openness_words=pl.len())
     here = opens.group_by(_KEY).agg(sentence_open_words=pl.len()).join(
-        _open_heads(m, lex), on=_KEY, how="left").join(stance, on=_KEY, how="full", coalesce=True)
+        _open_heads(heads), on=_KEY, how="left").join(stance, on=_KEY, how="full", coalesce=True)
     people = set(kb.organisations().filter(pl.col("kind") == "person")["name"].to_list())
     models = ents.filter(pl.col("kind") == "model").select(*_KEY, "start", "canonical")
     near = (models.join(opens, on=_KEY).filter((pl.col("o_start") - pl.col("start")).abs() <= WINDOW_OPENNESS)
@@ -1302,7 +1307,7 @@ def _context_features(c: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.D
     fam = kb.families().select(model="family", fam_open="open_default")
     # the open word nearest the candidate's model says what it qualifies, where it says it ("and for
     # storage Milvus, an open-source vector database" beside "bge-m3, an open-weight embedding model")
-    mark = _mark_heads(m, lex).drop_nulls("kind").select(*_KEY, near_at="start", mark_kind="kind")
+    mark = heads.drop_nulls("kind").select(*_KEY, near_at="start", mark_kind="kind")
     if "near_at" not in c.columns:
         c = c.with_columns(near_at=pl.lit(None, pl.Int64))
     return (
@@ -1371,10 +1376,11 @@ def extract_mentions(
              else pl.lit("domain")).alias("publisher_basis")
     pubs = (documents.select("doc_id", "publisher", basis).drop_nulls("publisher").join(docs, on="doc_id")
             if "publisher" in documents.columns else None)
-    c = _settle(_resolve(cand, m, lex, ents, pubs), lex, _article_openness(m, lex, ents))
+    heads = _mark_heads(m, lex)  # (read once: the article's openness and the scorer's features use it)
+    c = _settle(_resolve(cand, m, lex, ents, pubs), lex, _article_openness(m, lex, ents, heads))
     if c.height == 0:
         return schema.empty(schema.MENTIONS)
-    c = _context_features(c, m, lex, ents)
+    c = _context_features(c, m, lex, ents, heads)
     ev = sentences.select(*_KEY, "char_start", "char_end", evidence="text", lang="lang")
     if candidates:
         return c.join(ev, on=_KEY, how="left")

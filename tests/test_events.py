@@ -517,7 +517,7 @@ def test_an_open_word_that_qualifies_software_is_told_apart(sentence, software):
     tool or an alternative is not a model's weights (data/vocab/open_heads.csv)."""
     lex = events.lexicon()
     m = events.find_matches(_sentences([("d", 0, sentence)]), lex)
-    got = events._open_heads(m, lex)
+    got = events._open_heads(events._mark_heads(m, lex))
     assert got["open_word_of_software"].to_list() == [software], got
 
 
