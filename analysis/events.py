@@ -190,8 +190,12 @@ def find_matches(sentences: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
         m = m.join(needs, on="pattern", how="left")
         asks = m.filter(pl.col("needs").is_not_null())
         if asks.height:
+            # (only the sentences before an asking match are read: a few, not the whole corpus, per join)
+            back = pl.col("sentence_idx") - pl.int_ranges(1, LOOKBACK + 1)
+            wanted = asks.select(_KEY).unique().with_columns(back).explode("sentence_idx")
+            near = sentences.select(*_KEY, "text_norm").join(wanted.unique(), on=_KEY, how="semi")
             for k in range(1, LOOKBACK + 1):
-                prev = sentences.select("doc_id", pl.col("sentence_idx") + k, **{f"prev{k}": "text_norm"})
+                prev = near.select("doc_id", pl.col("sentence_idx") + k, **{f"prev{k}": "text_norm"})
                 asks = asks.join(prev, on=_KEY, how="left")
             # (the list's markers are gone by now: its colon tells where it opens)
             ctx = pl.col("prev1").fill_null("")
