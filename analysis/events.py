@@ -386,6 +386,15 @@ def _candidates(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFra
     # a model named after a cause word ("the delay, blamed on Kimi's strong showing", "التأجيل بسبب
     # أداء Kimi") is the cause, not what the event is about
     pairs = _drop_across(pairs, m, lex, "cause", pl.col("cue_end"), pl.col("m_start"), ["cue_id", "m_start"])
+    # nor is a model named after a word of competing ("يطرح نموذجا مفتوحا لمنافسة GPT-5", "released to
+    # rival GPT-5"): the rival, not what is released
+    rivalry = (m.join(lex.info.filter(pl.col("event_type") == "competition").select("pattern").unique(),
+                      on="pattern").select(*_KEY, k_start="start"))
+    crossed = (pairs.filter(pl.col("role").is_in(["release", "openness"]))
+               .join(rivalry, on=_KEY)
+               .filter(pl.col("k_start").is_between(pl.col("cue_end"), pl.col("m_start")))
+               .select("cue_id", "m_start").unique())
+    pairs = pairs.join(crossed, on=["cue_id", "m_start"], how="anti")
     # each model takes its nearest cue; a licence's terms are a second event of the same model ("Meta
     # released Llama 3, but its licence caps large users"), so a model also takes its nearest of those
     pairs = _first(pairs.with_columns(terms=(pl.col("cue_type") == "licence_restriction").fill_null(False)),
@@ -565,6 +574,27 @@ def _venues(ents: pl.DataFrame, passes: int = 3) -> pl.DataFrame:
 _OWN_MODEL = pl.col("actor").is_null() | pl.col("e_owner").is_null() | (pl.col("actor") == pl.col("e_owner"))
 
 
+def _the_company(todo: pl.DataFrame, orgs_seen: pl.DataFrame) -> pl.DataFrame:
+    """For each `todo` row (row, doc_id, sentence_idx), the organisation "the company" means: of those
+    named in the LOOKBACK sentences before (`orgs_seen`, `direct` where the organisation itself is named
+    rather than a model of its), the one the article names itself in most sentences (its subject:
+    "compete with DeepSeek and Alibaba", "نماذج مغلقة مثل GPT-5" do not make Alibaba or OpenAI "the
+    startup" of an article about StepFun or Zhipu), then the last named. (row, e_org)"""
+    salience = (orgs_seen.filter("direct").group_by("doc_id", "e_org")
+                .agg(named=pl.col("sentence_idx_e").n_unique()))
+    return (
+        _lookback(todo, orgs_seen, ["doc_id"])
+        .filter(
+            (pl.col("sentence_idx_e") < pl.col("sentence_idx"))
+            & (pl.col("sentence_idx_e") >= pl.col("sentence_idx") - LOOKBACK)
+        )
+        .join(salience, on=["doc_id", "e_org"], how="left")
+        .with_columns(pl.col("named").fill_null(0))
+        .pipe(_first, ["row"], ["named", "sentence_idx_e", "start_e"], ["named", "sentence_idx_e", "start_e"])
+        .select("row", "e_org")
+    )
+
+
 def _last_model_before(todo: pl.DataFrame, models_seen: pl.DataFrame) -> pl.DataFrame:
     """For each row of `todo` (row, doc_id, sentence_idx, actor), the last model its document named in
     an earlier sentence (any distance back: an as-of join, linear in size), kept only when its owner is
@@ -707,7 +737,19 @@ def _resolve(
     models_seen = ents.filter(pl.col("kind") == "model").select(
         "doc_id", sentence_idx_e="sentence_idx", start_e="start", e_model="canonical", e_owner="owner"
     )
-    todo = cand.join(model_ref, on="row").select("row", "doc_id", "sentence_idx", "actor")
+    orgs_seen = pl.concat(
+        [
+            actors.select("doc_id", sentence_idx_e="sentence_idx", start_e="a_start", e_org="a_org",
+                          direct=pl.lit(True)),
+            models_seen.select("doc_id", "sentence_idx_e", "start_e", e_org="e_owner", direct=pl.lit(False)),
+        ]
+    ).drop_nulls("e_org")  # (a model of no known owner names no organisation)
+    # "الشركة … النموذج", "the company … the model": the company's model, so "the company" is read first
+    says_company = refs.filter(pl.col("ref") == "actor_ref").select(_KEY).unique()
+    company = _the_company(cand.filter(pl.col("actor").is_null()).join(model_ref, on="row")
+                           .join(says_company, on=_KEY).select("row", "doc_id", "sentence_idx"), orgs_seen)
+    todo = (cand.join(model_ref, on="row").join(company, on="row", how="left")
+            .select("row", "doc_id", "sentence_idx", actor=pl.coalesce("actor", "e_org")))
     found = (
         _lookback(todo, models_seen, ["doc_id"])
         .filter(
@@ -763,29 +805,11 @@ def _resolve(
         actor=pl.coalesce("actor", "e_owner"),
     )
 
-    # "the company": the last organisation named (or owning a model named) a few sentences before
-    orgs_seen = pl.concat(
-        [
-            actors.select("doc_id", sentence_idx_e="sentence_idx", start_e="a_start", e_org="a_org"),
-            models_seen.select("doc_id", "sentence_idx_e", "start_e", e_org="e_owner"),
-        ]
-    ).drop_nulls("e_org")  # (a model of no known owner names no organisation)
+    # "the company": an organisation named (or owning a model named) a few sentences before
     todo = (
         cand.filter(pl.col("actor").is_null()).join(has_ref, on=_KEY).select("row", "doc_id", "sentence_idx")
     )
-    # of those, the one the article names in most sentences (its subject: "compete with DeepSeek and
-    # Alibaba" does not make Alibaba "the startup" of an article about StepFun), then the last named
-    salience = orgs_seen.group_by("doc_id", "e_org").agg(named=pl.col("sentence_idx_e").n_unique())
-    found = (
-        _lookback(todo, orgs_seen, ["doc_id"])
-        .filter(
-            (pl.col("sentence_idx_e") < pl.col("sentence_idx"))
-            & (pl.col("sentence_idx_e") >= pl.col("sentence_idx") - LOOKBACK)
-        )
-        .join(salience, on=["doc_id", "e_org"], how="left")
-        .pipe(_first, ["row"], ["named", "sentence_idx_e", "start_e"], ["named", "sentence_idx_e", "start_e"])
-        .select("row", "e_org")
-    )
+    found = _the_company(todo, orgs_seen)
     cand = cand.join(found, on="row", how="left").with_columns(
         actor_src=pl.when(pl.col("actor").is_null() & pl.col("e_org").is_not_null())
         .then(pl.lit("ref"))

@@ -807,3 +807,25 @@ def test_the_company_is_the_one_its_article_names_most_of_those_named_before(sen
     s = _sentences([("d", i, t) for i, t in enumerate(sentences)])
     c = events.candidate_table(s, _undated()).filter(pl.col("model") == "Step-2")
     assert set(c["actor"].to_list()) == {"StepFun"}, c
+
+
+@pytest.mark.parametrize("sentence", [
+    "مختبر صيني يطرح نموذجاً مفتوح الأوزان لمنافسة GPT-5",
+    "A Chinese lab releases an open-weight model to compete with GPT-5",
+])
+def test_a_model_named_after_a_word_of_competing_is_the_rival_not_the_release(sentence):
+    s = _sentences([("d", 0, sentence)])
+    c = events.candidate_table(s, _undated()).filter(pl.col("model") == "GPT-5")
+    assert "open_release" not in c["event_type"].to_list(), c
+
+
+def test_the_company_s_model_is_read_after_the_company():
+    s = _sentences([("d", 0, "طرحت شركة زيبو الصينية نموذجها الجديد GLM-5 بأوزان مفتوحة."),
+                    ("d", 1, "وقالت الشركة إن النموذج يتفوق على نماذج مغلقة مثل GPT-5."),
+                    ("d", 2, "وكانت الشركة قد أرجأت إطلاق النموذج في أغسطس الماضي."),
+                    ("d", 3, "وكشف باحثون عن ثغرة في تطبيق المحادثة التابع للشركة.")])
+    c = events.candidate_table(s, _undated())
+    delay = c.filter((pl.col("sentence_idx") == 2) & (pl.col("event_type") == "delay"))
+    assert set(delay.select("actor", "model").rows()) == {("Zhipu AI", "GLM-5")}, c
+    incident = c.filter((pl.col("sentence_idx") == 3) & (pl.col("event_type") == "incident"))
+    assert set(incident["actor"].to_list()) == {"Zhipu AI"}, c
