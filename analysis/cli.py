@@ -304,7 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "fixtures, written news and blog posts, the real corpus's dev split; never its test "
                        "split), label them from the annotations under tests/annotations, fit a logistic "
                        "regression with a fixed seed, choose the threshold in the middle of the flat top "
-                       "of the cross-validated F1 curve (averaged over three shuffles of the folds, "
+                       "of the cross-validated F1 curve (averaged over ten shuffles of the folds, "
                        "smoothed), and write the scorer as JSON.")
     scorer = Path(__file__).resolve().parent.parent / "data/models/event_scorer.json"
     t.add_argument("--out", type=Path, default=scorer,

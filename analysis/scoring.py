@@ -182,7 +182,7 @@ def label(
     return pl.Series("label", out, dtype=pl.Int8)
 
 
-CV_REPEATS = 3  # shuffles of the cross-validation folds whose scores are averaged
+CV_REPEATS = 10  # shuffles of the cross-validation folds whose scores are averaged
 THRESHOLD_SMOOTH = 5  # steps of 0.01 either side over which the F-beta curve is averaged
 PLATEAU = 0.01  # how far below the smoothed curve's best a threshold may do and still be on its flat top
 BETA = 1.0  # F-beta of the threshold curve: precision and recall weigh alike
