@@ -470,6 +470,9 @@ _CTX_EN = [
     # what a licence belongs to: "XProvence's licence", "the license of Provence", "the licence for Tern"
     r"\b([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)['’]s\s+(?:\w+\s+)?licen[cs]e",
     r"\blicen[cs]es?\s+(?:of|for)\s+([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)",
+    # a capitalised name with a version number of its own, in a sentence about releasing or opening
+    # ("Corvus-3 would be open-sourced", "GLM-9", "Tern-4.5")
+    r"(?:^|[^\w./-])([A-Z][a-z][A-Za-z]*-\d+(?:\.\d+)?)(?:[^\w./-]|$)",
 ]
 _CTX_AR = [
     # "نموذجها الجديد Zed-2": a Latin name after the word for model and up to two of its adjectives
@@ -527,6 +530,7 @@ _NEEDS = {
     _CTX_EN[9]: r"(?i)model|llm|checkpoint|reranker|embedding",
     _CTX_EN[10]: r"(?i)licen[cs]",
     _CTX_EN[11]: r"(?i)licen[cs]",
+    _CTX_EN[12]: r"(?i)open-sourc|open sourc|open-weight|releas|launch|unveil|debut|weights|licen",
     _CTX_AR[5]: r"\d[bm]",
     _CTX_AR[6]: r"ترخيص|رخص",
     _ORG_EN: r"company|startup|start-up|lab|firm|developer",

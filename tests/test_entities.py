@@ -440,6 +440,8 @@ def test_a_headline_in_title_case_lends_no_words_to_a_name():
     ("Read the licence of Tern before you deploy it.", "Tern"),
     ("يستخدم Provence ترخيصاً غير تجاري.", "Provence"),
     ("نطلق اليوم Nexa-16B للباحثين.", "Nexa-16B"),
+    # a capitalised name with a version number, in a sentence about releasing or opening
+    ("Acme said Corvus-3 would be open-sourced in about six months.", "Corvus-3"),
 ])
 def test_a_name_where_a_model_or_its_licence_stands_is_a_model(sentence, name):
     e = _ents(sentence).filter(pl.col("kind") == "model")
@@ -449,6 +451,7 @@ def test_a_name_where_a_model_or_its_licence_stands_is_a_model(sentence, name):
 @pytest.mark.parametrize("sentence", [
     "The English model and the Base model differ.",
     "We read the licence of the project.",
+    "The outbreak of COVID-19 slowed everything down.",  # a version number, but no release or opening
 ])
 def test_words_where_a_model_stands_that_name_none_are_no_model(sentence):
     assert _ents(sentence).filter(pl.col("kind") == "model").height == 0

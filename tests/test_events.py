@@ -829,3 +829,9 @@ def test_the_company_s_model_is_read_after_the_company():
     assert set(delay.select("actor", "model").rows()) == {("Zhipu AI", "GLM-5")}, c
     incident = c.filter((pl.col("sentence_idx") == 3) & (pl.col("event_type") == "incident"))
     assert set(incident["actor"].to_list()) == {"Zhipu AI"}, c
+
+
+def test_an_open_licence_says_open():
+    s = _sentences([("d", 0, "Acme released Tern-4 under an open licence.")])
+    c = events.candidate_table(s, _undated()).filter(pl.col("model") == "Tern-4")
+    assert set(c["openness"].to_list()) == {"open_source"}, c
