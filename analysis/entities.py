@@ -492,6 +492,8 @@ _CTX_AR = [
     # a Latin name whose licence its verb gives: "يستخدم Provence ترخيصا غير تجاري", "Provence مرخص بموجب"
     r"(?:^|\s)[وف]?(?:يستخدم|تستخدم|يعتمد|تعتمد|يخضع|تخضع|يصدر|يتوفر|تتوفر)\s+([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)"
     r"\s+(?:\p{Arabic}+\s+){0,1}?[بل]?(?:ترخيص|رخصه|مرخص)",
+    # a Latin name with a version number of its own, in a sentence about releasing or opening, as in English
+    r"(?:^|[^\w./-])([a-z][a-z]+-\d+(?:\.\d+)?)(?:[^\w./-]|$)",
 ]
 _NO_BARE_SUFFIX = frozenset({_CTX_EN[9]})  # patterns whose name may not be a variant's word alone ("Base")
 _ORG_EN = r"\b(?:company|startup|start-up|lab|firm|developer)\s+([A-Z][A-Za-z0-9]+)"
@@ -533,6 +535,7 @@ _NEEDS = {
     _CTX_EN[12]: r"(?i)open-sourc|open sourc|open-weight|releas|launch|unveil|debut|weights|licen",
     _CTX_AR[5]: r"\d[bm]",
     _CTX_AR[6]: r"ترخيص|رخص",
+    _CTX_AR[7]: r"مفتوح|اوزان|طلق|صدر|طرح|نشر|ترخيص|رخص|تاح|تيح|كشف|دشن",
     _ORG_EN: r"company|startup|start-up|lab|firm|developer",
     _ORG_POSS: r"['’]s ",
     _ORG_AR: r"شرك",

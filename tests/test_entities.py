@@ -442,6 +442,7 @@ def test_a_headline_in_title_case_lends_no_words_to_a_name():
     ("نطلق اليوم Nexa-16B للباحثين.", "Nexa-16B"),
     # a capitalised name with a version number, in a sentence about releasing or opening
     ("Acme said Corvus-3 would be open-sourced in about six months.", "Corvus-3"),
+    ("وقالت Acme إن Corvus-3 سيُتاح بأوزان مفتوحة خلال ستة أشهر.", "Corvus-3"),
 ])
 def test_a_name_where_a_model_or_its_licence_stands_is_a_model(sentence, name):
     e = _ents(sentence).filter(pl.col("kind") == "model")

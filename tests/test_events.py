@@ -835,3 +835,9 @@ def test_an_open_licence_says_open():
     s = _sentences([("d", 0, "Acme released Tern-4 under an open licence.")])
     c = events.candidate_table(s, _undated()).filter(pl.col("model") == "Tern-4")
     assert set(c["openness"].to_list()) == {"open_source"}, c
+
+
+def test_the_passive_imperfect_of_making_available_with_its_future_prefix_is_a_plan():
+    s = _sentences([("d", 0, "وقالت Acme إن Corvus-3 سيُتاح بأوزان مفتوحة خلال ستة أشهر.")])
+    c = events.candidate_table(s, _undated()).filter(pl.col("model") == "Corvus-3")
+    assert set(c.select("event_type", "status").rows()) == {("open_plan", "planned")}, c
