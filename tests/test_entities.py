@@ -264,7 +264,7 @@ def test_a_name_with_a_version_founds_a_family_for_its_article():
     """"Our new model Sahm-1-34B" makes "Sahm-1" and "Sahm-1-Ultra" elsewhere in the article models of
     that family; a plain word the context reads as a name ("Context") founds none."""
     e = _ents("We are releasing our new model Sahm-1-34B today.", "Sahm-1-Ultra stays on our platform.",
-              "يبقى Sahm-1 متاحا للجميع.")
+              "يبقى Sahm-1 الخيار الأسرع.")  # (no word of releasing: only the family reads it)
     fam = e.filter(pl.col("how") == "family")
     assert fam.select("sentence_idx", "surface", "family").rows() == [
         (1, "Sahm-1-Ultra", "Sahm"), (2, "Sahm-1", "Sahm")], e
