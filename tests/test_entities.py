@@ -515,3 +515,12 @@ def test_a_company_named_in_two_arabic_words_meets_its_latin_name():
     e = _ents("أطلقت شركة ستيب فن، ومقرها شنغهاي، نموذج Step-3.")
     orgs = e.filter(pl.col("kind") == "org").select("surface", "canonical").rows()
     assert ("ستيب فن", "StepFun") in orgs, e
+
+
+@pytest.mark.parametrize("sentence", [
+    "كشفت شركة لوميو عن نموذجها الجديد Nova-2 بأوزان مفتوحة.",
+    "Lumio unveiled its new model Nova-2 with open weights.",
+])
+def test_a_family_member_the_knowledge_base_lacks_is_made_by_whom_its_sentence_says(sentence):
+    e = _ents(sentence).filter(pl.col("kind") == "model")
+    assert e.select("canonical", "owner").rows() in ([("Nova-2", "لوميو")], [("Nova-2", "Lumio")]), e
