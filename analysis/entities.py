@@ -430,72 +430,86 @@ def _kb_and_shape(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([plain, shaped.select(plain.columns)]).with_columns(known=pl.lit(True))
 
 
-_CTX_EN = [
+# any capitalised name between a determiner or an owner and the word for a model: "Naver's Provence
+# model", "the Provence reranker", "our Corvus model" (not a variant's word alone: "the Base model")
+_BEFORE_MODEL_WORD = (r"\b(?:[Tt]he|an?|[Ii]ts|[Tt]heir|[Oo]ur|his|her|[A-Z][A-Za-z0-9]+['’]s)\s+"
+                      r"([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)\s+"
+                      r"(?:model|models|LLM|checkpoints?|reranker|embedding model)\b")
+# names in a model's place, each with the words a sentence must hold for it to be read (a cheap test
+# first, so the full pattern reads few sentences)
+_CTX_EN: dict[str, str] = {
     # "its new model Nova-2", "the reasoning model Z1", "a model called Apex"
     # ("The model, Corvus Rerank, scores …": a second capitalised word belongs to the name)
     r"\b(?:model|models|LLM|LLMs)(?:\s*[,:])?\s+(?:called\s+|named\s+|dubbed\s+|known as\s+)?"
     r"([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*(?: [A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)?"
-    r"|[a-z]+-[A-Za-z0-9.\-]*\d[A-Za-z0-9.\-]*)",
+    r"|[a-z]+-[A-Za-z0-9.\-]*\d[A-Za-z0-9.\-]*)": r"(?i)model|llm",
     # "released Z1, a 7B model", "Nova, an open-weight model"
     r"\b([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)\s*,\s*an?\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:\d+(?:\.\d+)?[BM]\b|model\b|LLM\b|open[- ]source\b|open[- ]weights?\b)",
-    # a name with a parameter count: "Yi-34B", "Nova-7B"
-    r"\b([A-Z][A-Za-z]*(?:[-.][A-Za-z0-9]+)*-\d+(?:\.\d+)?[BM])\b",
+    r"(?:\d+(?:\.\d+)?[BM]\b|model\b|LLM\b|open[- ]source\b|open[- ]weights?\b)": r", an? ",
+    # a name with a parameter count: "Yi-34B", "Nova-7B" (no \b in its need: a Unicode word boundary costs
+    # a slow regex pass over every sentence)
+    r"\b([A-Z][A-Za-z]*(?:[-.][A-Za-z0-9]+)*-\d+(?:\.\d+)?[BM])\b": r"\d[BM]",
     # a name the sentence calls open: "Nova is fully open source", "Zed is now open-weight"
     r"\b([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)\s+(?:is|are|was|were|remains|stays)\s+"
-    r"(?:(?:now|also|fully|completely|entirely|an?)\s+){0,3}open[- ]?(?:source|weights?)\b",
+    r"(?:(?:now|also|fully|completely|entirely|an?)\s+){0,3}open[- ]?(?:source|weights?)\b":
+        r"(?i)open[- ]?(?:source|weight)",
     # "the open-source agent Zed", "an open-weight model, Nova"
     r"\bopen[- ]?(?:source|weights?)\s+(?:[A-Za-z]+\s+){0,2}?"
     r"(?:model|agent|tool|library|plugin|framework|database|project|LLM)s?\s*,?\s*"
-    r"(?:called\s+|named\s+|dubbed\s+)?([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)",
+    r"(?:called\s+|named\s+|dubbed\s+)?([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)":
+        r"(?i)open[- ]?(?:source|weight)",
     # a name with a version of its own: "jina-embeddings-v2-base-en", "Nova-v1.5"
-    r"(?:^|[^\w./-])([A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*-v\d+(?:\.\d+)*(?:-[A-Za-z0-9]+)*)\b(?:[^./-]|$)",
+    r"(?:^|[^\w./-])([A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*-v\d+(?:\.\d+)*(?:-[A-Za-z0-9]+)*)\b(?:[^./-]|$)":
+        r"-[vV]\d",
     # what weights belong to: "released the weights of Tern-2", "the checkpoints for Nova"
     r"\b(?:weights|checkpoints?)\s+(?:of|for)\s+(?:its\s+|their\s+|the\s+)?(?:new\s+)?(?:model\s+)?"
-    r"([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)",
+    r"([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)": r"weights|checkpoint",
     # the subject of a release or access predicate: "Corvid-2 is released under CC BY-NC", "Pelican-M is
     # available on Hugging Face", "Rook is proprietary"
     r"\b([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)\s+(?:is|are|was|were|has been|have been)\s+"
     r"(?:(?:now|also|only|fully|publicly|freely|still)\s+){0,2}"
     r"(?:released|available|licensed|distributed|published|open[- ]sourced|downloadable|hosted"
-    r"|proprietary)\b",
+    r"|proprietary)\b":
+        r"released|available|licensed|distributed|published|sourced|downloadable|hosted|proprietary",
     # a name with a hyphen or an inner capital before the word for a model: "the Heron-Base model",
     # "NovaSearch's reranker"
     r"\b([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)+|[A-Z][a-z]+[A-Z][A-Za-z0-9]*)(?:'s)?\s+"
-    r"(?:model|models|LLM|checkpoints?|weights|reranker|embeddings?)\b",
-    # any capitalised name between a determiner or an owner and the word for a model: "Naver's Provence
-    # model", "the Provence reranker", "our Corvus model"
-    r"\b(?:[Tt]he|an?|[Ii]ts|[Tt]heir|[Oo]ur|his|her|[A-Z][A-Za-z0-9]+['’]s)\s+([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)\s+"
-    r"(?:model|models|LLM|checkpoints?|reranker|embedding model)\b",
+    r"(?:model|models|LLM|checkpoints?|weights|reranker|embeddings?)\b":
+        r"(?i)model|llm|checkpoint|weights|reranker|embedding",
+    _BEFORE_MODEL_WORD: r"(?i)model|llm|checkpoint|reranker|embedding",
     # what a licence belongs to: "XProvence's licence", "the license of Provence", "the licence for Tern"
-    r"\b([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)['’]s\s+(?:\w+\s+)?licen[cs]e",
-    r"\blicen[cs]es?\s+(?:of|for)\s+([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)",
+    r"\b([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)['’]s\s+(?:\w+\s+)?licen[cs]e": r"(?i)licen[cs]",
+    r"\blicen[cs]es?\s+(?:of|for)\s+([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)": r"(?i)licen[cs]",
     # a capitalised name with a version number of its own, in a sentence about releasing or opening
     # ("Corvus-3 would be open-sourced", "GLM-9", "Tern-4.5")
-    r"(?:^|[^\w./-])([A-Z][a-z][A-Za-z]*-\d+(?:\.\d+)?)(?:[^\w./-]|$)",
-]
-_CTX_AR = [
+    r"(?:^|[^\w./-])([A-Z][a-z][A-Za-z]*-\d+(?:\.\d+)?)(?:[^\w./-]|$)":
+        r"(?i)open-sourc|open sourc|open-weight|releas|launch|unveil|debut|weights|licen",
+}
+_CTX_AR: dict[str, str] = {
     # "نموذجها الجديد Zed-2": a Latin name after the word for model and up to two of its adjectives
     # ("يقيّم النموذج، Corvus Rerank، …": a comma may stand between, and a second Latin word belongs to it)
     r"(?:^|\s)(?:[وفبل]?ال)?[وفبل]?(?:نموذج|نماذج)\p{Arabic}*(?:\s+\p{Arabic}+){0,2}\s*[،,:]?\s+"
-    r"([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*(?: [a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)?)",
+    r"([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*(?: [a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)?)": r"نموذج|نماذج",
     # a Latin name the sentence calls open: "Zed مفتوح المصدر", "Zed هو وكيل ... مفتوح المصدر"
-    r"(?:^|\s)([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)\s+(?:\p{Arabic}+\s+){0,4}?(?:مفتوح|مفتوحه|مفتوحة)\s+(?:ال)?مصدر",
+    r"(?:^|\s)([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)\s+(?:\p{Arabic}+\s+){0,4}?(?:مفتوح|مفتوحه|مفتوحة)\s+(?:ال)?مصدر":
+        r"مصدر",
     # a Latin name with a version of its own, as in English
-    r"(?:^|[^\w./-])([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*-v\d+(?:\.\d+)*(?:-[a-z0-9]+)*)\b(?:[^./-]|$)",
+    r"(?:^|[^\w./-])([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*-v\d+(?:\.\d+)*(?:-[a-z0-9]+)*)\b(?:[^./-]|$)": r"-v\d",
     # what weights belong to: "نشرت أوزان Tern-2"
-    r"(?:^|\s)[وفبل]?(?:ال)?اوزان\s+([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)",
+    r"(?:^|\s)[وفبل]?(?:ال)?اوزان\s+([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)": r"اوزان",
     # a hyphenated Latin name whose licence follows: "يتوفر Corvid-2 بموجب ترخيص CC BY-NC"
-    r"(?:^|\s)([a-z][a-z0-9]*(?:[-.][a-z0-9]+)+)\s+(?:\p{Arabic}+\s+){0,2}?(?:ترخيص|رخصه|بترخيص|برخصه)",
+    r"(?:^|\s)([a-z][a-z0-9]*(?:[-.][a-z0-9]+)+)\s+(?:\p{Arabic}+\s+){0,2}?(?:ترخيص|رخصه|بترخيص|برخصه)":
+        r"ترخيص|رخص",
     # a Latin name with a parameter count, as in English: "Nexa-16B", "DeepSeek-Nexa-16B"
-    r"(?:^|[^\w./-])([a-z][a-z]*(?:[-.][a-z0-9]+)*-\d+(?:\.\d+)?[bm])\b",
+    r"(?:^|[^\w./-])([a-z][a-z]*(?:[-.][a-z0-9]+)*-\d+(?:\.\d+)?[bm])\b": r"\d[bm]",
     # a Latin name whose licence its verb gives: "يستخدم Provence ترخيصا غير تجاري", "Provence مرخص بموجب"
     r"(?:^|\s)[وف]?(?:يستخدم|تستخدم|يعتمد|تعتمد|يخضع|تخضع|يصدر|يتوفر|تتوفر)\s+([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)"
-    r"\s+(?:\p{Arabic}+\s+){0,1}?[بل]?(?:ترخيص|رخصه|مرخص)",
+    r"\s+(?:\p{Arabic}+\s+){0,1}?[بل]?(?:ترخيص|رخصه|مرخص)": r"ترخيص|رخص",
     # a Latin name with a version number of its own, in a sentence about releasing or opening, as in English
-    r"(?:^|[^\w./-])([a-z][a-z]+-\d+(?:\.\d+)?)(?:[^\w./-]|$)",
-]
-_NO_BARE_SUFFIX = frozenset({_CTX_EN[9]})  # patterns whose name may not be a variant's word alone ("Base")
+    r"(?:^|[^\w./-])([a-z][a-z]+-\d+(?:\.\d+)?)(?:[^\w./-]|$)":
+        r"مفتوح|اوزان|طلق|صدر|طرح|نشر|ترخيص|رخص|تاح|تيح|كشف|دشن",
+}
+_NO_BARE_SUFFIX = frozenset({_BEFORE_MODEL_WORD})  # patterns whose name may not be a variant's word alone
 _ORG_EN = r"\b(?:company|startup|start-up|lab|firm|developer)\s+([A-Z][A-Za-z0-9]+)"
 # whose a model is: "Acme's Heron-Base", "Acme’s new Tern-2"
 _ORG_POSS = (r"\b([A-Z][A-Za-z0-9]+)['’]s\s+(?:(?:new|latest|open|open-source|open-weight)\s+)?"
@@ -515,27 +529,6 @@ _ORG_ITS = (r"\b([A-Z][A-Za-z0-9]+)\s+(?:(?:has|have|had|also|now|finally)\s+)?"
 _ORG_AR_VERB = (r"(?:^|\s)[وف]?(?:اعلنت|اطلقت|اصدرت|كشفت|نشرت|قالت|طرحت|اتاحت|فتحت|اجلت|ارجات|ابقت|اكدت)"
                 r"\s+([a-z][a-z]+)(?:\s|$|[،,.])")
 _NEEDS = {
-    _CTX_EN[0]: r"(?i)model|llm",
-    _CTX_EN[1]: r", an? ",
-    _CTX_EN[2]: r"\d[BM]",  # no \b here: a Unicode word boundary costs a slow regex pass over every sentence
-    _CTX_AR[0]: r"نموذج|نماذج",
-    _CTX_EN[3]: r"(?i)open[- ]?(?:source|weight)",
-    _CTX_EN[4]: r"(?i)open[- ]?(?:source|weight)",
-    _CTX_AR[1]: r"مصدر",
-    _CTX_EN[5]: r"-[vV]\d",
-    _CTX_AR[2]: r"-v\d",
-    _CTX_EN[6]: r"weights|checkpoint",
-    _CTX_AR[3]: r"اوزان",
-    _CTX_AR[4]: r"ترخيص|رخص",
-    _CTX_EN[7]: r"released|available|licensed|distributed|published|sourced|downloadable|hosted|proprietary",
-    _CTX_EN[8]: r"(?i)model|llm|checkpoint|weights|reranker|embedding",
-    _CTX_EN[9]: r"(?i)model|llm|checkpoint|reranker|embedding",
-    _CTX_EN[10]: r"(?i)licen[cs]",
-    _CTX_EN[11]: r"(?i)licen[cs]",
-    _CTX_EN[12]: r"(?i)open-sourc|open sourc|open-weight|releas|launch|unveil|debut|weights|licen",
-    _CTX_AR[5]: r"\d[bm]",
-    _CTX_AR[6]: r"ترخيص|رخص",
-    _CTX_AR[7]: r"مفتوح|اوزان|طلق|صدر|طرح|نشر|ترخيص|رخص|تاح|تيح|كشف|دشن",
     _ORG_EN: r"company|startup|start-up|lab|firm|developer",
     _ORG_POSS: r"['’]s ",
     _ORG_AR: r"شرك",
@@ -1172,11 +1165,11 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     g = gazetteer()
     parts = [_kb_and_shape(s, g)]
     latin_ok = s.filter(pl.col("text").str.len_chars() == pl.col("text_norm").str.len_chars())
-    parts.append(_context(latin_ok, _CTX_EN, "text", "model"))
+    parts.append(_context(latin_ok, list(_CTX_EN), "text", "model", _CTX_EN))
     parts.append(_context(latin_ok, [_ORG_EN, _ORG_POSS, _ORG_BASED, _ORG_ITS], "text", "org"))
     # (the Arabic patterns read sentences in Arabic script: the Latin ones have the English patterns)
     arabic = s.filter(pl.col("text_norm").str.contains(r"\p{Arabic}"))
-    parts.append(_context(arabic, _CTX_AR, "text_norm", "model"))
+    parts.append(_context(arabic, list(_CTX_AR), "text_norm", "model", _CTX_AR))
     parts.append(_context(arabic, [_ORG_AR, _ORG_AR_VERB], "text_norm", "org"))
     parts.append(_arabic_orgs(s))
     rel_en, rel_ar = _release_objects(str(resources.data_dir()))
@@ -1493,14 +1486,13 @@ def _makers(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
     not know."""
     # (and a family's member the knowledge base does not list, whose family is another maker's: "شركة
     # لوميو … نموذجها الجديد Nova-2" is Lumio's, though Nova is Amazon's family)
-    no_owner = e.filter((pl.col("kind") == "model")
-                        & (pl.col("owner").is_null() | (pl.col("how") == "shape")))
-    if no_owner.height == 0:
+    todo = e.filter((pl.col("kind") == "model") & (pl.col("owner").is_null() | (pl.col("how") == "shape")))
+    if todo.height == 0:
         return e
     orgs = e.filter(pl.col("kind") == "org").select(*_KEY, o0="start", o1="end", maker="canonical",
                                                      m_country="country")
     pairs = (
-        no_owner.select(*_KEY, "start", "end").join(orgs, on=_KEY)
+        todo.select(*_KEY, "start", "end").join(orgs, on=_KEY)
         .filter((pl.col("start") - pl.col("o1")).is_between(0, 40)
                 | (pl.col("o0") - pl.col("end")).is_between(0, 40))
         .join(s.select(*_KEY, "text_norm"), on=_KEY)

@@ -272,12 +272,18 @@ def _first(df: pl.DataFrame, by: list[str], order: list[str], descending: list[s
 # --- mentions -------------------------------------------------------------------------------------
 
 
+def _found(m: pl.DataFrame, lex: Lexicon, which: pl.Expr) -> pl.DataFrame:
+    """The matches of `m` whose pattern has a row of `lex.info` that `which` holds for, once each."""
+    return m.join(lex.info.filter(which).select("pattern").unique(), on="pattern")
+
+
 def _drop_across(
-    pairs: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, kind: str, lo: pl.Expr, hi: pl.Expr, key: list[str]
+    pairs: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, which: pl.Expr, lo: pl.Expr, hi: pl.Expr,
+    key: list[str],
 ) -> pl.DataFrame:
-    """`pairs` without the rows that have a cue of role `kind` between `lo` and `hi` in their sentence."""
-    found = (m.join(lex.info.filter(pl.col("kind") == kind).select("pattern"), on="pattern")
-             .select(*_KEY, k_start="start"))
+    """`pairs` without the rows that have a cue `which` picks (of `lex.info`) between `lo` and `hi` in
+    their sentence."""
+    found = _found(m, lex, which).select(*_KEY, k_start="start")
     crossed = pairs.join(found, on=_KEY).filter(pl.col("k_start").is_between(lo, hi)).select(key).unique()
     return pairs.join(crossed, on=key, how="anti")
 
@@ -292,18 +298,22 @@ def _lookback(todo: pl.DataFrame, seen: pl.DataFrame, on: list[str]) -> pl.DataF
     return back.explode("sentence_idx_e").join(seen, on=[*on, "sentence_idx_e"])
 
 
-def _denied(rows: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, at: str) -> pl.Expr:
+def _preceded(rows: pl.DataFrame, words: pl.DataFrame, at: str, reach: int) -> pl.Series:
+    """Whether each of `rows` (with `text_norm` and the offset `at`) follows one of `words` (matches:
+    key, end) within `reach` characters and no clause break."""
+    gap = pl.col(at) - pl.col("w_end")
+    between = pl.col("text_norm").str.slice(pl.col("w_end"), gap.clip(0))
+    hit = (rows.select(*_KEY, at, "text_norm").join(words.select(*_KEY, w_end="end"), on=_KEY)
+           .filter(gap.is_between(0, reach) & ~between.str.contains(_CLAUSE_BREAK))
+           .select(*_KEY, at).unique().with_columns(_hit=pl.lit(True)))
+    return rows.join(hit, on=[*_KEY, at], how="left", maintain_order="left")["_hit"].fill_null(False)
+
+
+def _denied(rows: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, at: str) -> pl.Series:
     """Whether each of `rows` (with `text_norm` and the offset `at`) follows a privative word ("without",
     "دون", data/vocab/cues.csv) within PRIVATIVE_REACH characters and no clause break: "launched o3-mini
     without releasing the weights" denies the release and the weights, it does not say them."""
-    privs = (m.join(lex.info.filter(pl.col("kind") == "privative").select("pattern"), on="pattern")
-             .select(*_KEY, p_end="end"))
-    gap = pl.col(at) - pl.col("p_end")
-    between = pl.col("text_norm").str.slice(pl.col("p_end"), gap.clip(0))
-    hit = (rows.select(*_KEY, at, "text_norm").join(privs, on=_KEY)
-           .filter(gap.is_between(0, PRIVATIVE_REACH) & ~between.str.contains(_CLAUSE_BREAK))
-           .select(*_KEY, at).unique().with_columns(_denied=pl.lit(True)))
-    return rows.join(hit, on=[*_KEY, at], how="left", maintain_order="left")["_denied"].fill_null(False)
+    return _preceded(rows, _found(m, lex, pl.col("kind") == "privative"), at, PRIVATIVE_REACH)
 
 
 def _marks(m: pl.DataFrame, lex: Lexicon, words: pl.DataFrame) -> pl.DataFrame:
@@ -316,6 +326,7 @@ def _marks(m: pl.DataFrame, lex: Lexicon, words: pl.DataFrame) -> pl.DataFrame:
 
 
 PERMISSION_REACH = 30  # characters from "allows", "يسمح" to the use it allows ("يسمح بالاستخدام التجاري")
+DENIED_REACH = 12  # characters from a negation to the permission it denies ("does not allow", "لا يسمح")
 
 
 def _permitted(cues: pl.DataFrame, m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
@@ -323,22 +334,14 @@ def _permitted(cues: pl.DataFrame, m: pl.DataFrame, lex: Lexicon) -> pl.DataFram
     commercial use", "بترخيص MIT الذي يسمح بالاستخدام التجاري", "ويمكن استخدامه تجاريا"): the words of a
     use are a restriction only where something denies them; a permission itself denied ("does not allow",
     "لا يسمح") is a restriction still."""
-    perms = (m.join(lex.info.filter(pl.col("kind") == "permission").select("pattern"), on="pattern")
-             .select(*_KEY, p_start="start", p_end="end"))
+    perms = _found(m, lex, pl.col("kind") == "permission")
     if perms.height == 0:
         return cues
-    negs = (m.join(lex.info.filter(pl.col("kind") == "negation").select("pattern"), on="pattern")
-            .select(*_KEY, n_end="end"))
-    denied = (perms.join(negs, on=_KEY).filter((pl.col("p_start") - pl.col("n_end")).is_between(0, 12))
-              .select(*_KEY, "p_start").unique())
-    perms = perms.join(denied, on=[*_KEY, "p_start"], how="anti")
-    gap = pl.col("cue_start") - pl.col("p_end")
-    between = pl.col("text_norm").str.slice(pl.col("p_end"), gap.clip(0))
-    terms = cues.filter(pl.col("cue_type") == "licence_restriction").select(*_KEY, "cue_start", "text_norm")
-    granted = (terms.join(perms, on=_KEY)
-               .filter(gap.is_between(0, PERMISSION_REACH) & ~between.str.contains(_CLAUSE_BREAK))
-               .select(*_KEY, "cue_start").unique())
-    return cues.join(granted, on=[*_KEY, "cue_start"], how="anti")
+    negations = _found(m, lex, pl.col("kind") == "negation")
+    perms = perms.filter(~_preceded(perms, negations, "start", DENIED_REACH))
+    granted = (pl.col("cue_type") == "licence_restriction").fill_null(False) & _preceded(
+        cues, perms, "cue_start", PERMISSION_REACH)
+    return cues.filter(~granted)
 
 
 def _candidates(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFrame:
@@ -385,16 +388,14 @@ def _candidates(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFra
     )
     # a model named after a cause word ("the delay, blamed on Kimi's strong showing", "التأجيل بسبب
     # أداء Kimi") is the cause, not what the event is about
-    pairs = _drop_across(pairs, m, lex, "cause", pl.col("cue_end"), pl.col("m_start"), ["cue_id", "m_start"])
+    pairs = _drop_across(pairs, m, lex, pl.col("kind") == "cause", pl.col("cue_end"), pl.col("m_start"),
+                         ["cue_id", "m_start"])
     # nor is a model named after a word of competing ("يطرح نموذجا مفتوحا لمنافسة GPT-5", "released to
     # rival GPT-5"): the rival, not what is released
-    rivalry = (m.join(lex.info.filter(pl.col("event_type") == "competition").select("pattern").unique(),
-                      on="pattern").select(*_KEY, k_start="start"))
-    crossed = (pairs.filter(pl.col("role").is_in(["release", "openness"]))
-               .join(rivalry, on=_KEY)
-               .filter(pl.col("k_start").is_between(pl.col("cue_end"), pl.col("m_start")))
-               .select("cue_id", "m_start").unique())
-    pairs = pairs.join(crossed, on=["cue_id", "m_start"], how="anti")
+    released = pl.col("role").is_in(["release", "openness"])
+    pairs = pl.concat([pairs.filter(~released),
+                       _drop_across(pairs.filter(released), m, lex, pl.col("event_type") == "competition",
+                                    pl.col("cue_end"), pl.col("m_start"), ["cue_id", "m_start"])])
     # each model takes its nearest cue; a licence's terms are a second event of the same model ("Meta
     # released Llama 3, but its licence caps large users"), so a model also takes its nearest of those
     pairs = _first(pairs.with_columns(terms=(pl.col("cue_type") == "licence_restriction").fill_null(False)),
@@ -779,8 +780,7 @@ def _resolve(
              .filter((pl.col("sentence_idx") > 0) & (pl.col("actor_src") == "publisher"))
              .select("row", "doc_id", "sentence_idx", "actor")
              # (a sentence that names a model of its own speaks of that one)
-             .join(models_seen.select("doc_id", sentence_idx="sentence_idx_e").unique(),
-                   on=["doc_id", "sentence_idx"], how="anti"))
+             .join(named_here, on=_KEY, how="anti"))
     later = (later.with_columns(sentence_idx_e=pl.col("sentence_idx") + pl.int_ranges(1, HEADLINE_AHEAD + 1))
              .explode("sentence_idx_e")
              .join(models_seen, on=["doc_id", "sentence_idx_e"])
@@ -968,8 +968,7 @@ def _resolve(
     return cand.with_columns(status=status, confidence=conf)
 
 
-def _article_openness(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame,
-                      heads: pl.DataFrame | None = None) -> pl.DataFrame:
+def _article_openness(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame, heads: pl.DataFrame) -> pl.DataFrame:
     """What the whole article says of each model's openness: (doc_id, model, art_openness).
 
     An open or closed word near a model anywhere in the article speaks of that model; one in a sentence
@@ -985,7 +984,6 @@ def _article_openness(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame,
     # ("open-source") with no model beside it qualifies something else (a tool, a database)
     # (nor do the words of a sentence whose open words qualify software: "We built memsearch, an
     # open-source memory library, under the MIT license" speaks of no model named before it)
-    heads = _mark_heads(m, lex) if heads is None else heads
     soft = _open_heads(heads).filter("open_word_of_software").select(_KEY)
     alone = marks.join(models.select(_KEY).unique(), on=_KEY, how="anti").join(
         m.select(*_KEY, o_start="start", pattern="pattern"), on=[*_KEY, "o_start"]).filter(
@@ -1152,7 +1150,7 @@ def _nearest_date(rows: pl.DataFrame, spans: pl.DataFrame, m: pl.DataFrame, lex:
     )
     # a contrast word between the date and the cue ("في عام 2019، في حين أن ... ظلت مغلقة") puts the date
     # in another clause: it dates that clause's event, not this one
-    best = _drop_across(best, m, lex, "contrast", pl.min_horizontal("s_end", "cue_end"),
+    best = _drop_across(best, m, lex, pl.col("kind") == "contrast", pl.min_horizontal("s_end", "cue_end"),
                         pl.max_horizontal("s_start", "cue_start"), [*by, "s_start"])
     return _first(best, list(by), ["tier", "gap", "s_start"]).select(*by, "s_date", "s_prec", "s_basis")
 
@@ -1311,9 +1309,9 @@ def _open_heads(heads: pl.DataFrame) -> pl.DataFrame:
 
 
 def _context_features(c: pl.DataFrame, m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame,
-                      heads: pl.DataFrame | None = None) -> pl.DataFrame:
-    """What the rest of the article and the knowledge base say about each candidate, for the scorer."""
-    heads = _mark_heads(m, lex) if heads is None else heads
+                      heads: pl.DataFrame) -> pl.DataFrame:
+    """What the rest of the article and the knowledge base say about each candidate, for the scorer
+    (`heads`: what each open word qualifies, `_mark_heads`)."""
     opens = (m.join(lex.info.filter(pl.col("openness").is_in(["open_source", "open_weights", "restricted"])),
                     on="pattern").select(*_KEY, o_start="start"))
     doc_words = opens.group_by("doc_id").agg(doc_open_words=pl.len())
