@@ -136,6 +136,11 @@ def _lexicon(data_dir: str) -> Lexicon:
         .drop("alias")
         .unique(maintain_order=True)
     )
+    # ل before the article drops its alif ("للشركة" is ل + الشركة): a pattern that opens with ال is
+    # found in that form too
+    lil = (info.filter(pl.col("pattern").str.contains(r"^ال\p{Arabic}{2}"))
+           .with_columns(pattern=pl.lit("لل") + pl.col("pattern").str.slice(2)))
+    info = pl.concat([info, lil]).unique(maintain_order=True)
     group = info.group_by("pattern", maintain_order=True).agg(
         group=pl.when(pl.col("kind").is_in(["actor", "model"]).any())
         .then(pl.lit("entity"))

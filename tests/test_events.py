@@ -841,3 +841,15 @@ def test_the_passive_imperfect_of_making_available_with_its_future_prefix_is_a_p
     s = _sentences([("d", 0, "وقالت Acme إن Corvus-3 سيُتاح بأوزان مفتوحة خلال ستة أشهر.")])
     c = events.candidate_table(s, _undated()).filter(pl.col("model") == "Corvus-3")
     assert set(c.select("event_type", "status").rows()) == {("open_plan", "planned")}, c
+
+
+def test_a_pattern_with_the_article_is_found_after_the_preposition_that_drops_its_alif():
+    """ل before ال drops the alif ("للشركة" is ل + الشركة): every such pattern is read in both forms."""
+    lex = events.lexicon()
+    info = lex.info.filter(pl.col("pattern").is_in(["الشركه", "للشركه", "النموذج", "للنموذج"]))
+    assert set(info.select("pattern", "kind").rows()) == {
+        ("الشركه", "actor_ref"), ("للشركه", "actor_ref"), ("النموذج", "model_ref"), ("للنموذج", "model_ref")}
+    s = _sentences([("d", 0, "أطلقت شركة زيبو نموذج GLM-5."),
+                    ("d", 1, "وكشف باحثون عن ثغرة في تطبيق المحادثة التابع للشركة.")])
+    c = events.candidate_table(s, _undated()).filter(pl.col("event_type") == "incident")
+    assert set(c["actor"].to_list()) == {"Zhipu AI"}, c
