@@ -9,6 +9,7 @@ it (`known`), and how it was found (`how`):
   ("Qwen3-235B-A22B", "Llama-3.1-405B-Instruct", "GLM-4.5-Air", "R1-0528");
 - `context`: a name standing where a model or a company stands ("its new model Nova-2", "نموذجها
   Zed-2", "Yi-34B", "released Z1, a 7B model", "the startup Acme") is kept with `known = false`;
+- `coordinated`: a name joined to a model's by "and", "or", a comma or و ("Sonnet وOpus");
 - `repo`: a model named by its repository on a model hub ("jinaai/jina-embeddings-v2-base-en"): the
   name after the slash, owned by the account before it;
 - `translit`: an Arabic-script word whose consonant skeleton under the transliteration key
@@ -750,8 +751,9 @@ _AND_AR = rf"^(?:\s*[,،]?\s*و\s*|\s*[,،]\s*)({_NAME_AR})"
 
 def _coordinated(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
     """Names joined to a model's by "and", "or", a comma or و are models too ("Sonnet وOpus", "two
-    models, Lark-Small and Lark-Base"), read from the context (`known = false`) unless the knowledge
-    base knows them there."""
+    models, Lark-Small and Lark-Base", `how = coordinated`, `known = false`) unless the knowledge base
+    knows them there. What is listed with a model may be a tool or a database ("Jina Embeddings v2 and
+    Milvus"), so such a name is read only where it stands, never again elsewhere in its article."""
     if e.height == 0:
         return e
     cols = list(SCHEMA)
@@ -775,7 +777,7 @@ def _coordinated(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
         )
         if nxt.height == 0:
             break
-        last = nxt.with_columns(surface=_surface(), kind=pl.lit("model"), how=pl.lit("context"),
+        last = nxt.with_columns(surface=_surface(), kind=pl.lit("model"), how=pl.lit("coordinated"),
                                 known=pl.lit(False)).with_columns(
             canonical=pl.col("surface"), family=pl.lit(None, pl.String), owner=pl.lit(None, pl.String),
             country=pl.lit(None, pl.String)).select(cols).cast(SCHEMA)  # type: ignore[arg-type]
@@ -983,7 +985,7 @@ def _translit(s: pl.DataFrame) -> pl.DataFrame:
 
 
 # the ways of finding a name that read it from where it stands rather than from the knowledge base
-_READ = ["context", "list", "family", "article"]
+_READ = ["context", "coordinated", "list", "family", "article"]
 # a name whose stem is followed by a version: "Sahab-1-34B" (stem "Sahab"), "Falcon-Dune-34B"
 _STEM = r"^([A-Za-z]{3,}(?:-[A-Za-z]{3,})*)-?\d"
 # a word of that shape in a sentence's normalised text: the stem, a version, then any hyphenated pieces
@@ -1120,18 +1122,28 @@ def _subjects(e: pl.DataFrame, latin: pl.DataFrame) -> pl.DataFrame:
 def _doc_orgs(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
     """An organisation the knowledge base does not know, read where it stands ("Seoul-based Lumio",
     "أعلنت Lumio"), is that organisation wherever else its article names it ("Lumio's chief
-    executive", "قالت Lumio"), as a known one would be (`how = article`). `e` holds the entities that
-    won their spans; a repeat that overlaps one of them gives way, and each sentence keeps at most
-    MAX_PER_SENTENCE, so an article repeating a name a million times costs what any sentence does."""
+    executive", "قالت Lumio"), as a known one would be (`how = article`). A model read so ("a reranking
+    model called Kestrel") is that model wherever else its article names it ("Kestrel now ships with
+    weights"): an article names its subject once in full and then by the name alone. `e` holds the
+    entities that won their spans; a repeat that overlaps one of them gives way, and each sentence keeps
+    at most MAX_PER_SENTENCE, so an article repeating a name a million times costs what any sentence
+    does."""
+    parts = [p for p in (_repeats(e, s, "org"), _repeats(e, s, "model")) if p.height]
+    return pl.concat(parts) if parts else pl.DataFrame()
+
+
+def _repeats(e: pl.DataFrame, s: pl.DataFrame, kind: str) -> pl.DataFrame:
+    """The other places of its article that name an unknown `kind` read from its context (see
+    `_doc_orgs`)."""
     if e.height == 0:
         return pl.DataFrame()
     no = {w.lower() for w in _not_names()}
     names = (
-        e.filter((pl.col("kind") == "org") & ~pl.col("known") & (pl.col("how") == "context"))
-        .select("doc_id", pattern=pl.col("canonical").str.to_lowercase())
-        .filter(pl.col("pattern").str.contains(r"^(?:[a-z][a-z0-9]{2,}|\p{Arabic}{3,})$")
-                & ~pl.col("pattern").is_in(list(no)))
-        .unique(maintain_order=True)
+        e.filter((pl.col("kind") == kind) & ~pl.col("known") & (pl.col("how") == "context"))
+        .select("doc_id", pattern=pl.col("canonical").str.to_lowercase(),
+                first=pl.col("canonical").str.slice(0, 1))
+        .filter(pl.col("pattern").str.contains(_REPEATED[kind]) & ~pl.col("pattern").is_in(list(no)))
+        .unique(["doc_id", "pattern"], keep="first", maintain_order=True)
     )
     if names.height == 0:
         return pl.DataFrame()
@@ -1143,18 +1155,35 @@ def _doc_orgs(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
             .sort([*_KEY, "start"]).with_columns(n=text.index_in_run(_KEY))
             .filter(pl.col("n") < MAX_PER_SENTENCE).drop("n"))
     # (a model read only from where it stands, "أتاحته Lumio … مفتوح المصدر", gives way to the
-    # organisation its article names: `extract_entities` drops it)
-    taken = e.filter(~((pl.col("kind") == "model") & pl.col("how").is_in(_READ))).select(
-        *_KEY, s2="start", e2="end")
+    # organisation its article names: `extract_entities` drops it); a model's repeat gives way to
+    # anything found there
+    taken = e if kind == "model" else e.filter(~((pl.col("kind") == "model") & pl.col("how").is_in(_READ)))
+    taken = taken.select(*_KEY, s2="start", e2="end")
     hits = hits.join(_overlapping(hits, taken, _KEY).select(*_KEY, "start").unique(), on=[*_KEY, "start"],
                      how="anti")
+    if kind == "model":
+        # ... and is read only where no other model is named: the name alone fills a sentence that says
+        # what happened without saying to what, and never competes with a name written there
+        hits = hits.join(e.filter(pl.col("kind") == "model").select(_KEY).unique(), on=_KEY, how="anti")
     hits = hits.join(s.select(*_KEY, "text", "text_norm"), on=_KEY)
     before, after = _edges()
     # ("Lumio-like" is another word)
     hits = hits.filter(_starts_a_word(before) & ~after.str.contains(r"^[\p{L}\p{N}_-]"))
+    if kind == "model":
+        # a capitalised model's name written in lower case is the common word ("kestrel", "falcon")
+        latin = pl.col("text").str.len_chars() == pl.col("text_norm").str.len_chars()
+        hits = hits.filter(~latin | (_surface().str.slice(0, 1) == pl.col("first"))
+                           | pl.col("first").str.contains(r"^[a-z]"))
     if hits.height == 0:
         return pl.DataFrame()
-    return _unknown(hits, "org", "article")
+    return _unknown(hits.drop("first"), kind, "article")
+
+
+# what a repeated name may be: one word of three letters or more (organisations), or a model's name of
+# up to three words
+_REPEATED = {"org": r"^(?:[a-z][a-z0-9]{2,}|\p{Arabic}{3,})$",
+             "model": (r"^(?:[a-z][a-z0-9]{2,}(?:[-.][a-z0-9]+)*(?: [a-z0-9][a-z0-9.-]*){0,2}"
+                       r"|\p{Arabic}{3,})$")}
 
 
 def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
@@ -1364,7 +1393,7 @@ def _org_or_model(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
     """A name read from its context both as an organisation and as a model ("أطلقت Lumio …" reads
     Lumio as who releases and as what is released) is the organisation when the sentence names a model
     or the word for one after it, else the model."""
-    ctx = e.filter(pl.col("how") == "context")
+    ctx = e.filter(pl.col("how").is_in(["context", "coordinated"]))
     both = ctx.filter(pl.col("kind") == "org").select(*_KEY, "start", "end").join(
         ctx.filter(pl.col("kind") == "model").select(*_KEY, "start", "end"), on=[*_KEY, "start", "end"])
     if both.height == 0:

@@ -328,6 +328,25 @@ def test_an_organisation_read_once_is_that_organisation_wherever_its_article_nam
         (0, "Lumio", "article"), (1, "Lumio", "context"), (2, "Lumio", "article")]
 
 
+def test_a_model_read_once_is_that_model_where_its_article_names_it_alone():
+    e = _ents("Last month we shipped a reranking model called Kestrel.",
+              "After weeks of testing, Kestrel now ships with weights.",
+              "A kestrel is a small bird.",  # the common word, written in lower case
+              "Kestrel beats Llama 3 on long documents.",  # another model named there: no repeat
+              "وأصبح Kestrel متاحا للجميع.")
+    models = e.filter(pl.col("kind") == "model").sort("sentence_idx")
+    assert models.select("sentence_idx", "canonical", "how").rows() == [
+        (0, "Kestrel", "context"), (1, "Kestrel", "article"), (3, "Llama 3", "kb"), (4, "Kestrel", "article")]
+
+
+def test_a_name_only_listed_with_a_model_is_not_read_again_elsewhere():
+    # what is listed with a model may be a tool or a database
+    e = _ents("We pair Llama 3 and Milvus for search.", "Milvus stores the vectors.")
+    models = e.filter(pl.col("kind") == "model").sort("sentence_idx")
+    assert models.select("sentence_idx", "canonical", "how").rows() == [
+        (0, "Llama 3", "kb"), (0, "Milvus", "coordinated")]
+
+
 def test_a_name_read_as_who_releases_and_as_what_is_released_is_decided_by_the_sentence():
     # a model named after it: the name releases it
     e = _ents("أطلقت Lumio نموذجها Halla-3 يوم الثلاثاء.")

@@ -260,7 +260,7 @@ def test_every_trigger_stem_finds_the_forms_it_is_meant_to_cover():
                 # a row that needs its sentence to speak of something finds its forms there, and only there
                 assert events.find_matches(_sentences([("d", 0, sentence)]), lex).filter(
                     pl.col("pattern").is_in(list(forms))).height == 0, (r["stem"], covered)
-                context = {"en": [" under the licence", " only", " through its API"],
+                context = {"en": [" under the licence", " only", " through its API", " with users' data"],
                            "ar": [" بموجب الترخيص", " فقط", " عبر واجهتها البرمجية"]}[r["lang"]]
                 fits = [c for c in context if re.search(r["needs"], text.normalize(sentence + c))]
                 assert fits, (r["stem"], "no context of the test meets its needs")
@@ -853,3 +853,16 @@ def test_a_pattern_with_the_article_is_found_after_the_preposition_that_drops_it
                     ("d", 1, "وكشف باحثون عن ثغرة في تطبيق المحادثة التابع للشركة.")])
     c = events.candidate_table(s, _undated()).filter(pl.col("event_type") == "incident")
     assert set(c["actor"].to_list()) == {"Zhipu AI"}, c
+
+
+@pytest.mark.parametrize(("sentence", "incident"), [
+    ("A bug in xAI's servers exposed the chat logs of Grok users.", True),
+    ("Grok's credentials were exposed on a public forum.", True),
+    ("Grok supports three backends, all exposed through the same API.", False),
+    ("Think of Grok as the same loop, but exposed to the desktop instead of the terminal.", False),
+])
+def test_exposed_is_an_incident_only_where_something_is_laid_open_to_others(sentence, incident):
+    """'Exposed' also means 'made available' ('exposed through the same API'): the incident's sense
+    needs its sentence to speak of data, secrets or an attack."""
+    c = events.candidate_table(_sentences([("d", 0, sentence)]), _undated())
+    assert ("incident" in c["event_type"].to_list()) is incident, c
