@@ -510,6 +510,20 @@ _CTX_AR: dict[str, str] = {
     r"(?:^|[^\w./-])([a-z][a-z]+-\d+(?:\.\d+)?)(?:[^\w./-]|$)":
         r"مفتوح|اوزان|طلق|صدر|طرح|نشر|ترخيص|رخص|تاح|تيح|كشف|دشن",
 }
+# a name its makers write in lower case ("memsearch", "tidewatch") stands where no common word does: it
+# opens a sentence as its subject, it is what something is called, or a release puts it out with an
+# apposition after it
+_LOW = r"[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*"
+_LOW_OPENS = (rf"^[\s\"'“(]*({_LOW})\s+(?:(?:also|now|still|then|only)\s+)?"
+              r"(?:is|are|was|were|has|had|can|will|does|did|[a-z]{2,}[^s\s]s)\b")
+_LOWER_EN: dict[str, str] = {
+    # "memsearch supports three backends", "tidewatch is released under MIT"
+    _LOW_OPENS: r"^[\s\"'“(]*[a-z]",
+    # "a library called memsearch", "a tool named tidewatch"
+    rf"\b(?:called|named|dubbed)\s+({_LOW})\b": r"called|named|dubbed",
+}
+
+
 _NO_BARE_SUFFIX = frozenset({_BEFORE_MODEL_WORD})  # patterns whose name may not be a variant's word alone
 _ORG_EN = r"\b(?:company|startup|start-up|lab|firm|developer)\s+([A-Z][A-Za-z0-9]+)"
 # whose a model is: "Acme's Heron-Base", "Acme’s new Tern-2"
@@ -589,6 +603,33 @@ def _context(s: pl.DataFrame, patterns: list[str], column: str, kind: str,
 
 
 _CAP = r"[A-Z][a-z][A-Za-z0-9]*"
+
+
+def _lowercase(latin: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
+    """Models whose makers write their names in lower case, read where only a name stands
+    (`_LOWER_EN`) and, for what a release puts out, from the release verbs of triggers.csv ("we
+    open-sourced reefline, our benchmark harness"). A word that opens a sentence as its subject counts
+    only when its article names it in another sentence too: a list's fragment ("rough usage patterns")
+    opens in lower case once."""
+    en = _release_forms(str(resources.data_dir()), "en")
+    pats = dict(_LOWER_EN)
+    pats[rf"(?i:\b(?:{en})[a-z]*)\s+({_LOW})\s*,\s*(?:an?|our|its|their|the)\s"] = rf"(?i){en}"
+    c = _context(latin, list(pats), "text", "model", pats)
+    if c.height == 0:
+        return c
+    c = c.filter(pl.col("canonical").str.contains(r"^[a-z]") & (pl.col("canonical").str.len_chars() >= 3))
+    opens = c.filter(pl.col("start") == pl.col("text").str.extract(_LOW_OPENS, 0).str.find(
+        pl.col("canonical"), literal=True).cast(pl.Int64))
+    if opens.height:
+        names = opens.select("doc_id", word=pl.col("canonical").str.to_lowercase()).unique()
+        seen = (s.select("doc_id", "sentence_idx", "text_norm").join(names, on="doc_id")
+                .filter(pl.col("text_norm").str.contains(pl.col("word"), literal=True))
+                .group_by("doc_id", "word").agg(pl.col("sentence_idx").n_unique().alias("n"))
+                .filter(pl.col("n") < 2))
+        lone = opens.with_columns(word=pl.col("canonical").str.to_lowercase()).join(
+            seen.select("doc_id", "word"), on=["doc_id", "word"]).select(*_KEY, "start")
+        c = c.join(lone, on=[*_KEY, "start"], how="anti")
+    return c
 
 
 def _whole_name(c: pl.DataFrame) -> pl.DataFrame:
@@ -703,13 +744,19 @@ def _release_objects(data_dir: str) -> tuple[dict[str, str], dict[str, str]]:
 
 @functools.lru_cache(maxsize=8)
 def _release_forms(data_dir: str, lang: str) -> str:
-    """The release and open-release forms of triggers.csv in `lang`, as one alternation, longest first."""
+    """The release and open-release forms of triggers.csv in `lang`, as one alternation, longest first;
+    in English with the open-release verbs of cues.csv ("open-sourced", "open-sources")."""
     del data_dir  # the cache key
     t = triggers.trigger_rows().filter(
         (pl.col("lang") == lang)
         & ((pl.col("role") == "release")
            | ((pl.col("role") == "event") & (pl.col("event_type") == "open_release"))))
     cues = t["cue"].str.to_lowercase().unique().to_list()
+    if lang == "en":
+        verbs = resources.read_vocab("vocab", "cues.csv").filter(
+            (pl.col("lang") == lang) & (pl.col("role") == "event") & (pl.col("event_type") == "open_release")
+            & pl.col("cue").str.contains(r"^open[- ]sourc"))
+        cues += verbs["cue"].str.to_lowercase().to_list()
     return "|".join(sorted({re.escape(c) for c in cues if c}, key=lambda c: (-len(c), c)))
 
 
@@ -747,6 +794,20 @@ def _repo_orgs(data_dir: str) -> dict[str, str]:
 COORDINATED = 3  # names read after a model's in a list ("Lark-S, Lark-M and Lark-L"), at most
 _AND_EN = rf"^(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)({_NAME_EN})"
 _AND_AR = rf"^(?:\s*[,،]?\s*و\s*|\s*[,،]\s*)({_NAME_AR})"
+
+
+def _not_hosts(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
+    """An organisation spelt as a web address's host ("github.com/zilliztech/memsearch") is where the
+    thing is kept, not who acts: it is no entity there."""
+    if e.height == 0:
+        return e
+    after = pl.col("text_norm").str.slice(pl.col("end"), 6)
+    before = pl.col("text_norm").str.slice(pl.max_horizontal(pl.col("start") - 1, pl.lit(0)),
+                                           pl.col("start").clip(0, 1))
+    host = (e.filter(pl.col("kind") == "org").select(*_KEY, "start", "end").join(s, on=_KEY)
+            .filter(after.str.contains(r"^\.(?:com|co|ai|io|org|net)\b") | before.str.contains(r"^[./@]$"))
+            .select(*_KEY, "start", "end").with_columns(kind=pl.lit("org")))
+    return e.join(host, on=[*_KEY, "start", "end", "kind"], how="anti") if host.height else e
 
 
 def _coordinated(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
@@ -874,12 +935,11 @@ def _repo_ids(s: pl.DataFrame, column: str, kbm: pl.DataFrame) -> pl.DataFrame:
         _spans(rows, column, _REPO, "rid")
         .with_columns(org=pl.col("rid").str.split("/").list.first(),
                       name=pl.col("rid").str.split("/").list.last())
-        # a path ("and/or", "read/write") is not a repository: the name holds a version, size or
-        # separator, and the sentence is about models or names the hub
-        .filter(pl.col("name").str.contains(r"[\d_.-]")
-                & ~pl.col("name").str.contains(_FILE_EXT)
+        # a path ("and/or", "read/write") is not a repository: the id follows a hub's address, or the
+        # name holds a version, size or separator and the sentence is about models
+        .filter(~pl.col("name").str.contains(_FILE_EXT)
                 & (pl.col("whole").str.contains(r"(?:huggingface|hf|github)\.(?:co|com)/")
-                   | pl.col(column).str.contains(_REPO_CUE)))
+                   | (pl.col("name").str.contains(r"[\d_.-]") & pl.col(column).str.contains(_REPO_CUE))))
     )
     if hits.height == 0:
         return pl.DataFrame()
@@ -1195,6 +1255,7 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     parts = [_kb_and_shape(s, g)]
     latin_ok = s.filter(pl.col("text").str.len_chars() == pl.col("text_norm").str.len_chars())
     parts.append(_context(latin_ok, list(_CTX_EN), "text", "model", _CTX_EN))
+    parts.append(_lowercase(latin_ok, s))
     parts.append(_context(latin_ok, [_ORG_EN, _ORG_POSS, _ORG_BASED, _ORG_ITS], "text", "org"))
     # (the Arabic patterns read sentences in Arabic script: the Latin ones have the English patterns)
     arabic = s.filter(pl.col("text_norm").str.contains(r"\p{Arabic}"))
@@ -1219,7 +1280,7 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
     cols = list(SCHEMA)
     found = [p.select(cols).cast(SCHEMA) for p in parts if p.height]  # type: ignore[arg-type]
     e = pl.concat(found) if found else pl.DataFrame(schema=SCHEMA)
-    e = _coordinated(e, s)
+    e = _coordinated(_not_hosts(e, s), s)
     fam = _doc_families(e, s)
     if fam.height:
         e = pl.concat([e, fam.select(cols).cast(SCHEMA)])  # type: ignore[arg-type]

@@ -339,6 +339,24 @@ def test_a_model_read_once_is_that_model_where_its_article_names_it_alone():
         (0, "Kestrel", "context"), (1, "Kestrel", "article"), (3, "Llama 3", "kb"), (4, "Kestrel", "article")]
 
 
+def test_a_name_its_makers_write_in_lower_case_is_read_where_only_a_name_stands():
+    e = _ents("Today we are releasing tidewatch, a small library for embeddings.",
+              "tidewatch is released under the Apache 2.0 license.",
+              "We also open-sourced reefline, our benchmark harness.",
+              "It ships a tool called quillmark for notes.",
+              "rough usage patterns follow.")  # a list's fragment opens in lower case once
+    models = e.filter(pl.col("kind") == "model").sort("sentence_idx")
+    assert models.select("sentence_idx", "canonical").rows() == [
+        (0, "tidewatch"), (1, "tidewatch"), (2, "reefline"), (3, "quillmark")]
+
+
+def test_a_web_address_names_the_repository_not_its_host_as_who_acts():
+    e = _ents("GitHub Repo: github.com/zilliztech/memsearch (open-source, MIT license)")
+    assert e.filter(pl.col("kind") == "model").select("canonical", "owner", "how").rows() == [
+        ("memsearch", "Zilliz", "repo")]
+    assert e.filter(pl.col("kind") == "org")["start"].to_list() == [0]  # "GitHub Repo", not github.com
+
+
 def test_a_name_only_listed_with_a_model_is_not_read_again_elsewhere():
     # what is listed with a model may be a tool or a database
     e = _ents("We pair Llama 3 and Milvus for search.", "Milvus stores the vectors.")
