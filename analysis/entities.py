@@ -438,6 +438,10 @@ _BEFORE_MODEL_WORD = (r"\b(?:[Tt]he|an?|[Ii]ts|[Tt]heir|[Oo]ur|his|her|[A-Z][A-Z
                       r"(?:model|models|LLM|checkpoints?|reranker|embedding model)\b")
 # names in a model's place, each with the words a sentence must hold for it to be read (a cheap test
 # first, so the full pattern reads few sentences)
+_NAME_EN = r"[A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*"
+# licences as they are named in brackets after what they cover
+_LICENCE_IDS = (r"MIT\b|Apache|BSD|A?GPL|LGPL|MPL|CC[- ]BY|Creative Commons|open[- ]source|open[- ]weights?"
+                r"|proprietary|closed[- ]source")
 _CTX_EN: dict[str, str] = {
     # "its new model Nova-2", "the reasoning model Z1", "a model called Apex"
     # ("The model, Corvus Rerank, scores …": a second capitalised word belongs to the name)
@@ -481,6 +485,11 @@ _CTX_EN: dict[str, str] = {
     # what a licence belongs to: "XProvence's licence", "the license of Provence", "the licence for Tern"
     r"\b([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)['’]s\s+(?:\w+\s+)?licen[cs]e": r"(?i)licen[cs]",
     r"\blicen[cs]es?\s+(?:of|for)\s+([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)": r"(?i)licen[cs]",
+    # a name with its licence in brackets: "Context7 (MIT)", "Serena (Apache-2.0)", "Lynx (proprietary)"
+    rf"\b({_NAME_EN})\s*\(\s*(?:{_LICENCE_IDS})": rf"\(\s*(?:{_LICENCE_IDS})",
+    # what a licence is used by: "Serena uses the MIT License", "Tern ships under an Apache licence"
+    rf"\b({_NAME_EN})\s+(?:uses|adopts|carries|keeps|ships under|comes under|is under)\s+(?:the\s+|an?\s+)?"
+    r"(?:[\w.-]+\s+){0,3}?(?i:licen[cs]e)": r"(?i)licen[cs]e",
     # a capitalised name with a version number of its own, in a sentence about releasing or opening
     # ("Corvus-3 would be open-sourced", "GLM-9", "Tern-4.5")
     r"(?:^|[^\w./-])([A-Z][a-z][A-Za-z]*-\d+(?:\.\d+)?)(?:[^\w./-]|$)":
@@ -506,6 +515,10 @@ _CTX_AR: dict[str, str] = {
     # a Latin name whose licence its verb gives: "يستخدم Provence ترخيصا غير تجاري", "Provence مرخص بموجب"
     r"(?:^|\s)[وف]?(?:يستخدم|تستخدم|يعتمد|تعتمد|يخضع|تخضع|يصدر|يتوفر|تتوفر)\s+([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)"
     r"\s+(?:\p{Arabic}+\s+){0,1}?[بل]?(?:ترخيص|رخصه|مرخص)": r"ترخيص|رخص",
+    # a Latin name with its licence in brackets, as in English: "Context7 (MIT)"
+    rf"(?:^|\s)و?([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*(?: [a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)?)\s*\("
+    rf"\s*(?:{_LICENCE_IDS.lower()}|مفتوح|ترخيص|مغلق)":
+        rf"\(\s*(?:{_LICENCE_IDS.lower()}|مفتوح|ترخيص|مغلق)",
     # a Latin name with a version number of its own, in a sentence about releasing or opening, as in English
     r"(?:^|[^\w./-])([a-z][a-z]+-\d+(?:\.\d+)?)(?:[^\w./-]|$)":
         r"مفتوح|اوزان|طلق|صدر|طرح|نشر|ترخيص|رخص|تاح|تيح|كشف|دشن",
@@ -725,7 +738,7 @@ def _a_name(name: pl.Expr) -> pl.Expr:
             & ~(lowered & (name.is_in(low) | head.is_in(low_heads).fill_null(False))))
 
 
-_NAME_EN = r"[A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*"
+
 _NAME_AR = r"[a-z][a-z0-9]*(?:[-.][a-z0-9]+)*"
 
 

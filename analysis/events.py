@@ -58,6 +58,9 @@ PRIVATIVE_REACH = 30  # characters from "without", "دون" to the release or op
 WEIGHTS_WORDS = r"weight|اوزان|hugging|هاغينغ|هاجينج|\bmit\b|apache|اباتشي|magnet|torrent|download|تحميل"
 _CHANNEL = r"(?:\bthrough|\bvia|\binside|(?:^|\s)(?:عبر|داخل|من خلال))\s+(?:the\s+|its\s+|their\s+)?$"
 _CLAUSE_BREAK = r"[،,;؛:.!?؟–—\"«»()\[\]]| - "
+# from a model to a cue in the relative clause that follows it: ", which is now proprietary", "، الذي يعد"
+_RELATIVE = (r"^\s*[,،]\s*(?:which|who|that|(?:و)?(?:الذي|التي|اللذان|اللتان|الذين))\s+"
+             r"[^,،;؛:.!?؟()\[\]]*$")
 _LEFT_OK = r"(?:^|[^\p{L}\p{N}])(?:و|ف|ب|ل|ك|ال|وال|بال|فال|لل|كال|ول|وب|وس|س)?$"
 _ALNUM = r"^[\p{L}\p{N}]"
 _TRIGGERS = ("event", "release", "openness")
@@ -401,6 +404,7 @@ def _candidates(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFra
     pairs = pl.concat([pairs.filter(~released),
                        _drop_across(pairs.filter(released), m, lex, pl.col("event_type") == "competition",
                                     pl.col("cue_end"), pl.col("m_start"), ["cue_id", "m_start"])])
+    pairs = _relative(pairs)
     # each model takes its nearest cue; a licence's terms are a second event of the same model ("Meta
     # released Llama 3, but its licence caps large users"), so a model also takes its nearest of those
     pairs = _first(pairs.with_columns(terms=(pl.col("cue_type") == "licence_restriction").fill_null(False)),
@@ -427,6 +431,19 @@ def _candidates(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFra
     listed = cues.join(listed, on="cue_id")
     return pl.concat([with_model, without.select(with_model.columns),
                       listed.select(with_model.columns)]).sort("cue_id", "m_start", "model")
+
+
+def _relative(pairs: pl.DataFrame) -> pl.DataFrame:
+    """A cue in a relative clause that opens right after a model ("Unlike Claude Code, which is
+    proprietary, Cline is open source", "Claude Code، الذي يعد مغلقا،") is about that model: the
+    cue's pairs with the sentence's other models go."""
+    between = pl.col("text_norm").str.slice(pl.col("m_end"), (pl.col("cue_start") - pl.col("m_end")).clip(0))
+    owned = (pairs.filter((pl.col("m_end") <= pl.col("cue_start")) & between.str.contains(_RELATIVE))
+             .select("cue_id", own="m_start").unique())
+    if owned.height == 0:
+        return pairs
+    return (pairs.join(owned, on="cue_id", how="left")
+            .filter(pl.col("own").is_null() | (pl.col("own") == pl.col("m_start"))).drop("own"))
 
 
 def _listed(cues: pl.DataFrame, ents: pl.DataFrame) -> pl.DataFrame:

@@ -260,7 +260,8 @@ def test_every_trigger_stem_finds_the_forms_it_is_meant_to_cover():
                 # a row that needs its sentence to speak of something finds its forms there, and only there
                 assert events.find_matches(_sentences([("d", 0, sentence)]), lex).filter(
                     pl.col("pattern").is_in(list(forms))).height == 0, (r["stem"], covered)
-                context = {"en": [" under the licence", " only", " through its API", " with users' data"],
+                context = {"en": [" under the licence", " only", " through its API", " with users' data",
+                                  " (MIT)"],
                            "ar": [" بموجب الترخيص", " فقط", " عبر واجهتها البرمجية"]}[r["lang"]]
                 fits = [c for c in context if re.search(r["needs"], text.normalize(sentence + c))]
                 assert fits, (r["stem"], "no context of the test meets its needs")
@@ -866,3 +867,23 @@ def test_exposed_is_an_incident_only_where_something_is_laid_open_to_others(sent
     needs its sentence to speak of data, secrets or an attack."""
     c = events.candidate_table(_sentences([("d", 0, sentence)]), _undated())
     assert ("incident" in c["event_type"].to_list()) is incident, c
+
+
+@pytest.mark.parametrize("sentence", [
+    "Unlike Claude Code, which is proprietary, Cline is open source under Apache 2.0.",
+    "على عكس Claude Code، الذي يعد مغلقا، فإن Cline مفتوح المصدر بموجب ترخيص Apache 2.0.",
+])
+def test_a_cue_in_a_relative_clause_is_about_the_model_the_clause_follows(sentence):
+    c = events.candidate_table(_sentences([("d", 0, sentence)]), _undated())
+    assert set(c.select("model", "event_type").rows()) == {
+        ("Claude Code", "closed_release"), ("Cline", "open_release")}, c
+
+
+@pytest.mark.parametrize("sentence", [
+    "Several open-source tools have emerged: Context7 (MIT), Serena (MIT), and Code Context (Apache-2.0).",
+    "ظهرت أدوات مفتوحة المصدر: Context7 (MIT) وSerena (MIT) وCode Context (Apache-2.0).",
+])
+def test_names_with_their_licence_in_brackets_are_open_releases(sentence):
+    c = events.candidate_table(_sentences([("d", 0, sentence)]), _undated())
+    assert set(c.filter(pl.col("event_type") == "open_release")["model"].to_list()) == {
+        "Context7", "Serena", "Code Context"}, c
