@@ -450,7 +450,8 @@ _CTX_EN: dict[str, str] = {
     r"|[a-z]+-[A-Za-z0-9.\-]*\d[A-Za-z0-9.\-]*)": r"(?i)model|llm",
     # "released Z1, a 7B model", "Nova, an open-weight model"
     r"\b([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)\s*,\s*an?\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:\d+(?:\.\d+)?[BM]\b|model\b|LLM\b|open[- ]source\b|open[- ]weights?\b)": r", an? ",
+    r"(?:\d+(?:\.\d+)?[BM]\b|model\b|LLM\b|open[- ]source\b|open[- ]weights?\b|agent\b|assistant\b"
+    r"|chatbot\b)": r", an? ",
     # a name with a parameter count: "Yi-34B", "Nova-7B" (no \b in its need: a Unicode word boundary costs
     # a slow regex pass over every sentence)
     r"\b([A-Z][A-Za-z]*(?:[-.][A-Za-z0-9]+)*-\d+(?:\.\d+)?[BM])\b": r"\d[BM]",
@@ -1235,9 +1236,13 @@ def _repeats(e: pl.DataFrame, s: pl.DataFrame, kind: str) -> pl.DataFrame:
     hits = hits.join(_overlapping(hits, taken, _KEY).select(*_KEY, "start").unique(), on=[*_KEY, "start"],
                      how="anti")
     if kind == "model":
-        # ... and is read only where no other model is named: the name alone fills a sentence that says
-        # what happened without saying to what, and never competes with a name written there
-        hits = hits.join(e.filter(pl.col("kind") == "model").select(_KEY).unique(), on=_KEY, how="anti")
+        # ... and is read only where no other model is named, or as the sentence's opening subject: the
+        # name alone fills a sentence that says what happened without saying to what, and never competes
+        # with a name written there ("DeepScout combines models such as DeepSeek-R1" is still DeepScout)
+        others = e.filter(pl.col("kind") == "model").select(_KEY).unique().with_columns(other=pl.lit(True))
+        opens = pl.col("text_norm").str.slice(0, pl.col("start")).str.contains(r"^[\s\"'“(#*>]*$")
+        hits = (hits.join(s.select(*_KEY, "text_norm"), on=_KEY).join(others, on=_KEY, how="left")
+                .filter(pl.col("other").is_null() | opens).drop("other", "text_norm"))
     hits = hits.join(s.select(*_KEY, "text", "text_norm"), on=_KEY)
     before, after = _edges()
     # ("Lumio-like" is another word)

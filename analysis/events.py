@@ -58,6 +58,9 @@ PRIVATIVE_REACH = 30  # characters from "without", "دون" to the release or op
 WEIGHTS_WORDS = r"weight|اوزان|hugging|هاغينغ|هاجينج|\bmit\b|apache|اباتشي|magnet|torrent|download|تحميل"
 _CHANNEL = r"(?:\bthrough|\bvia|\binside|(?:^|\s)(?:عبر|داخل|من خلال))\s+(?:the\s+|its\s+|their\s+)?$"
 _CLAUSE_BREAK = r"[،,;؛:.!?؟–—\"«»()\[\]]| - "
+# a pronoun opening the sentence as the subject of what follows ("It's open source", "They are released")
+_PRONOUN_SUBJECT = (r"^[\s\"'“(]*(?:it|they)(?:['’](?:s|re)\b|\s+(?:is|are|was|were|has|have|had|will|would"
+                    r"|can|now|also|ships|ship|comes|come|remains|remain|stays|stay)\b)")
 # from a model to a cue in the relative clause that follows it: ", which is now proprietary", "، الذي يعد"
 _RELATIVE = (r"^\s*[,،]\s*(?:which|who|that|(?:و)?(?:الذي|التي|اللذان|اللتان|الذين))\s+"
              r"[^,،;؛:.!?؟()\[\]]*$")
@@ -748,11 +751,20 @@ def _resolve(
     obj = (after.str.contains(r"^\s+(?:it|them)\b")
            | word.str.contains(r"^\p{Arabic}*(?:ته|ها|هما|هم)(?:[^\p{L}\p{N}]|$)"))
     object_ref = cand.filter(pl.col("model").is_null() & pl.col("takes_model") & obj).select("row")
-    model_ref = pl.concat([model_ref, object_ref]).unique()
+    # so is the pronoun that opens the sentence as the subject of a release, an openness or a licence:
+    # "It's fully open source (MIT)", "It is released under Apache 2.0", "They are available on Hugging Face"
+    subject = pl.col("text_norm").str.contains(_PRONOUN_SUBJECT) & (
+        pl.col("role").is_in(["release", "openness"])
+        | pl.col("cue_type").is_in(["open_release", "closed_release", "licence_restriction", "delay"]))
+    # (not in a sentence that names a model of its own: "It is the same reasoning that led us to ship
+    # Mistral 7B, which we released …")
+    named_here = ents.filter(pl.col("kind") == "model").select(_KEY).unique()
+    subject_ref = (cand.filter(pl.col("model").is_null() & pl.col("takes_model") & subject)
+                   .join(named_here, on=_KEY, how="anti").select("row"))
+    model_ref = pl.concat([model_ref, object_ref, subject_ref]).unique()
     # a licence's terms are those of the model the article named last ("The licence requires ...")
     # (not in a sentence that names a model of its own: "Llama 3.3 70B works well, though its license
     # restricts …" is Llama's, whichever of its cues the model took)
-    named_here = ents.filter(pl.col("kind") == "model").select(_KEY).unique()
     by_licence = cand.filter(
         pl.col("model").is_null() & (pl.col("cue_type") == "licence_restriction")
     ).join(named_here, on=_KEY, how="anti").select("row", licence_ref=pl.lit(True))
@@ -773,16 +785,20 @@ def _resolve(
                            .join(says_company, on=_KEY).select("row", "doc_id", "sentence_idx"), orgs_seen)
     todo = (cand.join(model_ref, on="row").join(company, on="row", how="left")
             .select("row", "doc_id", "sentence_idx", actor=pl.coalesce("actor", "e_org")))
-    found = (
+    # (the last model named, or for a subject pronoun the first model of the last sentence that names
+    # one: "DeepScout combines models such as DeepSeek-R1. It is open source" is DeepScout)
+    back = (
         _lookback(todo, models_seen, ["doc_id"])
         .filter(
             (pl.col("sentence_idx_e") < pl.col("sentence_idx"))
             & (pl.col("sentence_idx_e") >= pl.col("sentence_idx") - LOOKBACK)
             & _OWN_MODEL
         )
-        .pipe(_first, ["row"], ["sentence_idx_e", "start_e"], ["sentence_idx_e", "start_e"])
-        .select("row", "e_model", "e_owner")
+        .join(subject_ref.with_columns(subj=pl.lit(True)), on="row", how="left")
+        .with_columns(at=pl.when(pl.col("subj").fill_null(False)).then(-pl.col("start_e")).otherwise("start_e"))
     )
+    found = (back.pipe(_first, ["row"], ["sentence_idx_e", "at"], ["sentence_idx_e", "at"])
+             .select("row", "e_model", "e_owner"))
     # a headline speaks of what its article goes on to name: "ميتا تؤجل نموذجها المفتوح" above "أرجأت
     # شركة ميتا إطلاق نموذجها المفتوح لاما 4" is Llama 4, the first model of the actor the next
     # HEADLINE_AHEAD sentences name

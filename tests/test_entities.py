@@ -332,11 +332,13 @@ def test_a_model_read_once_is_that_model_where_its_article_names_it_alone():
     e = _ents("Last month we shipped a reranking model called Kestrel.",
               "After weeks of testing, Kestrel now ships with weights.",
               "A kestrel is a small bird.",  # the common word, written in lower case
-              "Kestrel beats Llama 3 on long documents.",  # another model named there: no repeat
-              "وأصبح Kestrel متاحا للجميع.")
-    models = e.filter(pl.col("kind") == "model").sort("sentence_idx")
+              "Llama 3 trails Kestrel on long documents.",  # another model named there: no repeat
+              "وأصبح Kestrel متاحا للجميع.",
+              "Kestrel combines models such as Llama 3.")  # ... unless it opens the sentence, its subject
+    models = e.filter(pl.col("kind") == "model").sort("sentence_idx", "start")
     assert models.select("sentence_idx", "canonical", "how").rows() == [
-        (0, "Kestrel", "context"), (1, "Kestrel", "article"), (3, "Llama 3", "kb"), (4, "Kestrel", "article")]
+        (0, "Kestrel", "context"), (1, "Kestrel", "article"), (3, "Llama 3", "kb"), (4, "Kestrel", "article"),
+        (5, "Kestrel", "article"), (5, "Llama 3", "kb")]
 
 
 def test_a_name_its_makers_write_in_lower_case_is_read_where_only_a_name_stands():
@@ -561,3 +563,11 @@ def test_a_company_named_in_two_arabic_words_meets_its_latin_name():
 def test_a_family_member_the_knowledge_base_lacks_is_made_by_whom_its_sentence_says(sentence):
     e = _ents(sentence).filter(pl.col("kind") == "model")
     assert e.select("canonical", "owner").rows() in ([("Nova-2", "لوميو")], [("Nova-2", "Lumio")]), e
+
+
+@pytest.mark.parametrize("sentence", [
+    "We're excited to announce DeepScout, a local research agent that runs on your laptop.",
+    "Meet Quill, an assistant for writing.",
+])
+def test_a_name_with_an_apposition_of_an_agent_or_assistant_is_a_model(sentence):
+    assert _ents(sentence).filter(pl.col("kind") == "model")["how"].to_list() == ["context"]

@@ -887,3 +887,19 @@ def test_names_with_their_licence_in_brackets_are_open_releases(sentence):
     c = events.candidate_table(_sentences([("d", 0, sentence)]), _undated())
     assert set(c.filter(pl.col("event_type") == "open_release")["model"].to_list()) == {
         "Context7", "Serena", "Code Context"}, c
+
+
+def test_a_subject_pronoun_is_the_model_the_sentence_before_opens_with():
+    s = _sentences([("d", 0, "We're excited to announce DeepScout, a local research agent."),
+                    ("d", 1, "DeepScout combines reasoning models such as DeepSeek-R1 with vector search."),
+                    ("d", 2, "It is released under the Apache 2.0 license.")])
+    c = events.candidate_table(s, _undated()).filter(pl.col("sentence_idx") == 2)
+    assert c.select("model", "event_type").rows() == [("DeepScout", "open_release")], c
+
+
+def test_a_subject_pronoun_in_a_sentence_naming_a_model_is_no_reference():
+    s = _sentences([("d", 0, "Ondine-2 is our new model."),
+                    ("d", 1, "It is the same reasoning that led us to ship Tern-7B, which we released "
+                             "in 2023.")])
+    c = events.candidate_table(s, _undated()).filter(pl.col("sentence_idx") == 1)
+    assert "Ondine-2" not in c["model"].to_list(), c
