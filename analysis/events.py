@@ -407,7 +407,7 @@ def _candidates(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFra
     pairs = pl.concat([pairs.filter(~released),
                        _drop_across(pairs.filter(released), m, lex, pl.col("event_type") == "competition",
                                     pl.col("cue_end"), pl.col("m_start"), ["cue_id", "m_start"])])
-    pairs = _relative(pairs)
+    pairs = _foiled(_relative(pairs), m, lex)
     # each model takes its nearest cue; a licence's terms are a second event of the same model ("Meta
     # released Llama 3, but its licence caps large users"), so a model also takes its nearest of those
     pairs = _first(pairs.with_columns(terms=(pl.col("cue_type") == "licence_restriction").fill_null(False)),
@@ -447,6 +447,25 @@ def _relative(pairs: pl.DataFrame) -> pl.DataFrame:
         return pairs
     return (pairs.join(owned, on="cue_id", how="left")
             .filter(pl.col("own").is_null() | (pl.col("own") == pl.col("m_start"))).drop("own"))
+
+
+def _foiled(pairs: pl.DataFrame, m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
+    """A model named right after a foil ("Unlike o1, it can be downloaded", "على عكس GPT-4، يمكن تنزيله")
+    is set against the sentence: its pairs with cues past the clause that names it go, unless the cue is
+    in a relative clause of its own ("Unlike Claude Code, which is proprietary, …")."""
+    foils = _found(m, lex, pl.col("kind") == "foil").select(*_KEY, f_end="end")
+    if foils.height == 0 or pairs.height == 0:
+        return pairs
+    gap = pl.col("text_norm").str.slice(pl.col("f_end"), (pl.col("m_start") - pl.col("f_end")).clip(0))
+    between = pl.col("text_norm").str.slice(pl.col("m_end"), (pl.col("cue_start") - pl.col("m_end")).clip(0))
+    set_against = (
+        pairs.join(foils, on=_KEY)
+        .filter((pl.col("f_end") <= pl.col("m_start")) & gap.str.contains(r"^\s*(?:the\s+)?(?:ال)?$")
+                & (pl.col("cue_start") >= pl.col("m_end")) & between.str.contains(_CLAUSE_BREAK)
+                & ~between.str.contains(_RELATIVE))
+        .select("cue_id", "m_start").unique()
+    )
+    return pairs.join(set_against, on=["cue_id", "m_start"], how="anti")
 
 
 def _listed(cues: pl.DataFrame, ents: pl.DataFrame) -> pl.DataFrame:
@@ -1541,7 +1560,12 @@ def merge_events(mentions: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFram
     """The events table: mentions of the same real-world event merged across documents."""
     if mentions.height == 0:
         return schema.empty(schema.EVENTS)
-    key = ["actor", "model", "event_type"]
+    # a model written in other cases or with other separators ("Memsearch" opening a sentence,
+    # "memsearch"; "Gemma-3", "Gemma 3") is one model: merged by its squashed spelling, shown by the
+    # spelling its mentions use most
+    key = ["actor", "model_key", "event_type"]
+    mentions = mentions.with_columns(
+        model_key=pl.col("model").str.to_lowercase().str.replace_all(r"[\s\-_.·]+", ""))
     pub = documents.select(
         "doc_id",
         pl.col("published")
@@ -1569,6 +1593,7 @@ def merge_events(mentions: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFram
         m.sort("mention_id")
         .group_by([*key, "cluster"])
         .agg(
+            model=pl.col("model").mode().sort().first(),
             status=pl.col("status").sort_by("srank", descending=True).mode().sort().last(),
             openness=pl.col("openness").filter(pl.col("openness") != "unknown").mode().sort().first(),
             date=pl.col("date").sort_by("plen", "date", descending=[True, False], nulls_last=True).first(),
@@ -1584,7 +1609,7 @@ def merge_events(mentions: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFram
         .with_columns(openness=pl.col("openness").fill_null("unknown"))
     )
     ev = ev.with_columns(
-        event_id=pl.struct(*key, "date", "mention_ids").map_elements(
+        event_id=pl.struct("actor", "model", "event_type", "date", "mention_ids").map_elements(
             lambda r: _hash(r["actor"], r["model"], r["event_type"], r["date"], r["mention_ids"][0]),
             return_dtype=pl.String,
         )
@@ -1604,7 +1629,7 @@ def _link_fulfilment(ev: pl.DataFrame) -> pl.DataFrame:
     and plans costs a sort, not their product.
     """
     none = pl.lit(None, pl.String)
-    model_key = pl.col("model").fill_null("\x00")
+    model_key = pl.col("model_key" if "model_key" in ev.columns else "model").fill_null("\x00")
     rel = ev.filter(pl.col("event_type") == "open_release").select(
         "event_id", "actor", model_key.alias("mk"),
         # "2025-08" admits a plan reported on any day of August: pad the release's date past every day

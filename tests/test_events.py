@@ -903,3 +903,27 @@ def test_a_subject_pronoun_in_a_sentence_naming_a_model_is_no_reference():
                              "in 2023.")])
     c = events.candidate_table(s, _undated()).filter(pl.col("sentence_idx") == 1)
     assert "Ondine-2" not in c["model"].to_list(), c
+
+
+@pytest.mark.parametrize("sentence", [
+    "Unlike o1, DeepSeek-R1 can be downloaded from Hugging Face under the MIT licence.",
+    "على عكس o1، يمكن تنزيل أوزان DeepSeek-R1 من هاغينغ فيس.",
+])
+def test_a_model_set_against_the_sentence_by_unlike_is_not_what_it_says(sentence):
+    c = events.candidate_table(_sentences([("d", 0, sentence)]), _undated())
+    assert "o1" not in c["model"].to_list(), c
+    assert ("DeepSeek-R1", "open_release") in set(c.select("model", "event_type").rows()), c
+
+
+def test_one_model_spelt_in_other_cases_or_separators_is_one_event():
+    sents = _sentences([("a", 0, "Acme open-sourced Quillo-2 on Tuesday."),
+                        ("b", 0, "Acme open-sourced QuilLo-2 today."),
+                        ("c", 0, "Acme open-sourced Quillo-2.")])
+    docs = pl.DataFrame({"doc_id": ["a", "b", "c"], "published": ["2026-02-10"] * 3,
+                         "published_precision": ["day"] * 3})
+    m = events.extract_mentions(sents, docs, _undated())
+    assert m.height == 3, m
+    e = events.merge_events(m, docs).filter(pl.col("event_type") == "open_release")
+    assert set(m["model"].to_list()) == {"Quillo-2", "QuilLo-2"}, m
+    # shown as most of its mentions spell it
+    assert e.select("model", "n_mentions").rows() == [("Quillo-2", 3)], e
