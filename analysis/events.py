@@ -61,9 +61,15 @@ _CLAUSE_BREAK = r"[،,;؛:.!?؟–—\"«»()\[\]]| - "
 # a pronoun opening the sentence as the subject of what follows ("It's open source", "They are released")
 _PRONOUN_SUBJECT = (r"^[\s\"'“(]*(?:it|they)(?:['’](?:s|re)\b|\s+(?:is|are|was|were|has|have|had|will|would"
                     r"|can|now|also|ships|ship|comes|come|remains|remain|stays|stay)\b)")
-# from a model to a cue in the relative clause that follows it: ", which is now proprietary", "، الذي يعد"
-_RELATIVE = (r"^\s*[,،]\s*(?:which|who|that|(?:و)?(?:الذي|التي|اللذان|اللتان|الذين))\s+"
+# from a model to a cue in the relative clause or the apposition that follows it: ", which is now
+# proprietary", ", an open-source vector database", "، الذي يعد", "، وهي قاعدة بيانات مفتوحة المصدر"
+_REL_OPEN = (r"[,،]\s*(?:which|who|that|an?|(?:و)?(?:الذي|التي|اللذان|اللتان|الذين|هو|هي))\s+"
              r"[^,،;؛:.!?؟()\[\]]*$")
+_RELATIVE = rf"^\s*{_REL_OPEN}"
+# ... or after a later name (capitalised in English, any Latin word in Arabic): "using Milvus, an
+# open-source database"
+_RELATIVE_LATER_EN = rf"^(.*?\s[A-Z][\w.-]*)\s*{_REL_OPEN}"
+_RELATIVE_LATER_AR = rf"^(.*?\s[a-z][\w.-]*)\s*{_REL_OPEN}"
 _LEFT_OK = r"(?:^|[^\p{L}\p{N}])(?:و|ف|ب|ل|ك|ال|وال|بال|فال|لل|كال|ول|وب|وس|س)?$"
 _ALNUM = r"^[\p{L}\p{N}]"
 _TRIGGERS = ("event", "release", "openness")
@@ -407,7 +413,7 @@ def _candidates(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFra
     pairs = pl.concat([pairs.filter(~released),
                        _drop_across(pairs.filter(released), m, lex, pl.col("event_type") == "competition",
                                     pl.col("cue_end"), pl.col("m_start"), ["cue_id", "m_start"])])
-    pairs = _foiled(_relative(pairs), m, lex)
+    pairs = _foiled(_relative(pairs, ents.filter(pl.col("kind") != "model")), m, lex)
     # each model takes its nearest cue; a licence's terms are a second event of the same model ("Meta
     # released Llama 3, but its licence caps large users"), so a model also takes its nearest of those
     pairs = _first(pairs.with_columns(terms=(pl.col("cue_type") == "licence_restriction").fill_null(False)),
@@ -436,12 +442,26 @@ def _candidates(m: pl.DataFrame, lex: Lexicon, ents: pl.DataFrame) -> pl.DataFra
                       listed.select(with_model.columns)]).sort("cue_id", "m_start", "model")
 
 
-def _relative(pairs: pl.DataFrame) -> pl.DataFrame:
+def _relative(pairs: pl.DataFrame, orgs: pl.DataFrame) -> pl.DataFrame:
     """A cue in a relative clause that opens right after a model ("Unlike Claude Code, which is
     proprietary, Cline is open source", "Claude Code، الذي يعد مغلقا،") is about that model: the
-    cue's pairs with the sentence's other models go."""
+    cue's pairs with the sentence's other models go. So is one in the clause or apposition of a word
+    after the model ("with GPT-4o using Milvus, an open-source vector database" is not GPT-4o's), whether
+    or not that word was read as a name."""
     between = pl.col("text_norm").str.slice(pl.col("m_end"), (pl.col("cue_start") - pl.col("m_end")).clip(0))
-    owned = (pairs.filter((pl.col("m_end") <= pl.col("cue_start")) & between.str.contains(_RELATIVE))
+    before = pl.col("m_end") <= pl.col("cue_start")
+    # (the word the clause follows is a Latin name that is no organisation: "Jais from Inception, an
+    # open-weight model" is still Jais's)
+    arabic = pl.col("text_norm").str.contains(r"\p{Arabic}")
+    head = (pl.when(arabic).then(between.str.extract(_RELATIVE_LATER_AR, 1))
+            .otherwise(between.str.extract(_RELATIVE_LATER_EN, 1)))
+    later = pairs.filter(before & head.is_not_null() & ~between.str.contains(_RELATIVE)).with_columns(
+        h_end=pl.col("m_end") + head.str.len_chars().cast(pl.Int64))
+    if later.height:
+        org_ends = orgs.select(*_KEY, h_end="end").unique()
+        later = later.join(org_ends, on=[*_KEY, "h_end"], how="anti").select("cue_id", "m_start")
+        pairs = pairs.join(later, on=["cue_id", "m_start"], how="anti")
+    owned = (pairs.filter(before & between.str.contains(_RELATIVE))
              .select("cue_id", own="m_start").unique())
     if owned.height == 0:
         return pairs

@@ -927,3 +927,16 @@ def test_one_model_spelt_in_other_cases_or_separators_is_one_event():
     assert set(m["model"].to_list()) == {"Quillo-2", "QuilLo-2"}, m
     # shown as most of its mentions spell it
     assert e.select("model", "n_mentions").rows() == [("Quillo-2", 3)], e
+
+
+@pytest.mark.parametrize(("sentence", "model"), [
+    ("Connect your data with GPT-4o using Milvus, an open-source vector database.", None),
+    ("اربط بياناتك مع GPT-4o باستخدام Milvus، وهي قاعدة بيانات متجهة مفتوحة المصدر.", None),
+    # the word the clause follows is an organisation: the clause is still the model's
+    ("Jais from Inception, an open-weight model, reads Arabic well.", "Jais"),
+])
+def test_an_apposition_of_a_later_name_is_not_the_model_s(sentence, model):
+    c = events.candidate_table(_sentences([("d", 0, sentence)]), _undated())
+    assert "GPT-4o" not in c["model"].to_list(), c
+    if model:
+        assert model in c.filter(pl.col("event_type") == "open_release")["model"].to_list(), c
