@@ -1358,7 +1358,42 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
         e = pl.concat([e.join(drop.unique().with_columns(kind=pl.lit("model")), on=[*_KEY, "start", "kind"],
                               how="anti"), more.select(cols).cast(SCHEMA)])  # type: ignore[arg-type]
     e = e.sort([*_KEY, "start", "end"]).with_columns(n=text.index_in_run(_KEY))
-    return _full_names(_employers(_makers(e.filter(pl.col("n") < MAX_PER_SENTENCE).select(cols), s), s))
+    e = _employers(_makers(e.filter(pl.col("n") < MAX_PER_SENTENCE).select(cols), s), s)
+    return _full_names(_members(e, s))
+
+
+# from a known model to the list of its members that follows: "two Llama 4 models, Scout and Maverick",
+# "the Claude 3 family: Haiku, Sonnet and Opus"
+_MEMBERS_OF = (r"^\s+(?:models?|family|variants?|versions?|series)\s*[,:]\s*"
+               r"(?:[A-Za-z][\w.-]*\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|&)\s+)\s*)*$")
+
+
+def _members(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
+    """Names listed right after a known model and the word for its models ("two Llama 4 models, Scout
+    and Maverick") are its members: "Llama 4 Scout", "Llama 4 Maverick", of its family and owner, so
+    they meet the full names other articles give them."""
+    models = e.filter(pl.col("kind") == "model")
+    known = models.filter(pl.col("known")).select(
+        *_KEY, k_end="end", k_name="canonical", k_family=pl.coalesce("family", "canonical"), k_owner="owner")
+    items = models.filter(~pl.col("known") & pl.col("canonical").str.contains(r"^[A-Z][a-z]"))
+    if known.height == 0 or items.height == 0:
+        return e
+    between = pl.col("text_norm").str.slice(pl.col("k_end"), (pl.col("start") - pl.col("k_end")).clip(0))
+    hit = (items.select(*_KEY, "start", "canonical").join(known, on=_KEY)
+           .filter(pl.col("k_end") < pl.col("start"))
+           .join(s.select(*_KEY, "text_norm"), on=_KEY)
+           .filter(between.str.contains(_MEMBERS_OF))
+           .sort([*_KEY, "start", "k_end"], descending=[False, False, False, True])
+           .unique([*_KEY, "start"], keep="first", maintain_order=True)
+           .select(*_KEY, "start", new=pl.col("k_name") + " " + pl.col("canonical"), new_family="k_family",
+                   new_owner="k_owner", kind=pl.lit("model")))
+    if hit.height == 0:
+        return e
+    return (e.join(hit, on=[*_KEY, "start", "kind"], how="left", maintain_order="left")
+            .with_columns(canonical=pl.coalesce("new", "canonical"),
+                          family=pl.when(pl.col("new").is_not_null()).then("new_family").otherwise("family"),
+                          owner=pl.coalesce("owner", "new_owner"))
+            .drop("new", "new_family", "new_owner"))
 
 
 def _full_names(e: pl.DataFrame) -> pl.DataFrame:

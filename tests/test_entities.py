@@ -571,3 +571,13 @@ def test_a_family_member_the_knowledge_base_lacks_is_made_by_whom_its_sentence_s
 ])
 def test_a_name_with_an_apposition_of_an_agent_or_assistant_is_a_model(sentence):
     assert _ents(sentence).filter(pl.col("kind") == "model")["how"].to_list() == ["context"]
+
+
+def test_names_listed_after_a_known_model_and_the_word_for_its_models_are_its_members():
+    e = _ents("The company released two Llama 4 models, Scout and Maverick, in April.")
+    members = e.filter(~pl.col("known") & (pl.col("kind") == "model"))
+    assert members.select("surface", "canonical", "owner").rows() == [
+        ("Scout", "Llama 4 Scout", "Meta"), ("Maverick", "Llama 4 Maverick", "Meta")]
+    # a name after another word is no member ("Llama 4 beats Scout")
+    assert _ents("Llama 4 models beat Nova-2 on reasoning.").filter(
+        pl.col("canonical").str.contains("Nova"))["canonical"].to_list() in ([], ["Nova-2"])
