@@ -516,6 +516,9 @@ _CTX_AR: dict[str, str] = {
     # a Latin name whose licence its verb gives: "يستخدم Provence ترخيصا غير تجاري", "Provence مرخص بموجب"
     r"(?:^|\s)[وف]?(?:يستخدم|تستخدم|يعتمد|تعتمد|يخضع|تخضع|يصدر|يتوفر|تتوفر)\s+([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)"
     r"\s+(?:\p{Arabic}+\s+){0,1}?[بل]?(?:ترخيص|رخصه|مرخص)": r"ترخيص|رخص",
+    # a Latin name with an apposition of what it is, as in English: "DeepScout، وهو وكيل بحث مفتوح المصدر"
+    r"(?:^|\s)([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)\s*[،,]\s*و?(?:هو|هي)\s+(?:\p{Arabic}+\s+)?"
+    r"[وبل]?(?:ال)?(?:نموذج|نماذج|وكيل|اداه|مكتبه|مساعد|اطار|روبوت)": r"[،,]\s*و?(?:هو|هي)\s",
     # a Latin name with its licence in brackets, as in English: "Context7 (MIT)"
     rf"(?:^|\s)و?([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*(?: [a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)?)\s*\("
     rf"\s*(?:{_LICENCE_IDS.lower()}|مفتوح|ترخيص|مغلق)":
@@ -1240,7 +1243,9 @@ def _repeats(e: pl.DataFrame, s: pl.DataFrame, kind: str) -> pl.DataFrame:
         # name alone fills a sentence that says what happened without saying to what, and never competes
         # with a name written there ("DeepScout combines models such as DeepSeek-R1" is still DeepScout)
         others = e.filter(pl.col("kind") == "model").select(_KEY).unique().with_columns(other=pl.lit(True))
-        opens = pl.col("text_norm").str.slice(0, pl.col("start")).str.contains(r"^[\s\"'“(#*>]*$")
+        # (in Arabic the subject follows its verb: "يجمع DeepScout بين نماذج مثل DeepSeek-R1")
+        opens = pl.col("text_norm").str.slice(0, pl.col("start")).str.contains(
+            r"^[\s\"'“«(#*>]*(?:[وف]?\p{Arabic}+\s+)?$")
         hits = (hits.join(s.select(*_KEY, "text_norm"), on=_KEY).join(others, on=_KEY, how="left")
                 .filter(pl.col("other").is_null() | opens).drop("other", "text_norm"))
     hits = hits.join(s.select(*_KEY, "text", "text_norm"), on=_KEY)

@@ -58,9 +58,11 @@ PRIVATIVE_REACH = 30  # characters from "without", "دون" to the release or op
 WEIGHTS_WORDS = r"weight|اوزان|hugging|هاغينغ|هاجينج|\bmit\b|apache|اباتشي|magnet|torrent|download|تحميل"
 _CHANNEL = r"(?:\bthrough|\bvia|\binside|(?:^|\s)(?:عبر|داخل|من خلال))\s+(?:the\s+|its\s+|their\s+)?$"
 _CLAUSE_BREAK = r"[،,;؛:.!?؟–—\"«»()\[\]]| - "
-# a pronoun opening the sentence as the subject of what follows ("It's open source", "They are released")
+# a pronoun opening the sentence as the subject of what follows ("It's open source", "They are released",
+# "إنه مفتوح المصدر بالكامل")
 _PRONOUN_SUBJECT = (r"^[\s\"'“(]*(?:it|they)(?:['’](?:s|re)\b|\s+(?:is|are|was|were|has|have|had|will|would"
-                    r"|can|now|also|ships|ship|comes|come|remains|remain|stays|stay)\b)")
+                    r"|can|now|also|ships|ship|comes|come|remains|remain|stays|stay)\b)"
+                    r"|^[\s\"«(]*[وف]?(?:انه|انها|انهما|انهم)\s")
 # from a model to a cue in the relative clause or the apposition that follows it: ", which is now
 # proprietary", ", an open-source vector database", "، الذي يعد", "، وهي قاعدة بيانات مفتوحة المصدر"
 _REL_OPEN = (r"[,،]\s*(?:which|who|that|an?|(?:و)?(?:الذي|التي|اللذان|اللتان|الذين|هو|هي))\s+"

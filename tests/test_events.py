@@ -940,3 +940,11 @@ def test_an_apposition_of_a_later_name_is_not_the_model_s(sentence, model):
     assert "GPT-4o" not in c["model"].to_list(), c
     if model:
         assert model in c.filter(pl.col("event_type") == "open_release")["model"].to_list(), c
+
+
+def test_an_arabic_subject_pronoun_is_the_model_the_sentence_before_names_first():
+    s = _sentences([("d", 0, "يسعدنا أن نعلن عن DeepScout، وهو وكيل بحث عميق محلي."),
+                    ("d", 1, "يجمع DeepScout بين نماذج الاستدلال مثل DeepSeek-R1 والبحث المتجهي."),
+                    ("d", 2, "إنه مفتوح المصدر بالكامل بموجب ترخيص MIT.")])
+    c = events.candidate_table(s, _undated()).filter(pl.col("sentence_idx") == 2)
+    assert c.select("model", "event_type").rows() == [("DeepScout", "open_release")], c
