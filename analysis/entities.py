@@ -531,11 +531,13 @@ _CTX_AR: dict[str, str] = {
 # opens a sentence as its subject, it is what something is called, or a release puts it out with an
 # apposition after it
 _LOW = r"[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*"
-_LOW_OPENS = (rf"^[\s\"'“(]*({_LOW})\s+(?:(?:also|now|still|then|only)\s+)?"
+# what may stand before a sentence's first word: space, quotes, brackets and Markdown's marks
+_OPENING = r"[\s\"'“«(#*>]*"
+_LOW_OPENS = (rf"^{_OPENING}({_LOW})\s+(?:(?:also|now|still|then|only)\s+)?"
               r"(?:is|are|was|were|has|had|can|will|does|did|[a-z]{2,}[^s\s]s)\b")
 _LOWER_EN: dict[str, str] = {
     # "memsearch supports three backends", "tidewatch is released under MIT"
-    _LOW_OPENS: r"^[\s\"'“(]*[a-z]",
+    _LOW_OPENS: rf"^{_OPENING}[a-z]",
     # "a library called memsearch", "a tool named tidewatch"
     rf"\b(?:called|named|dubbed)\s+({_LOW})\b": r"called|named|dubbed",
 }
@@ -635,8 +637,7 @@ def _lowercase(latin: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
     if c.height == 0:
         return c
     c = c.filter(pl.col("canonical").str.contains(r"^[a-z]") & (pl.col("canonical").str.len_chars() >= 3))
-    opens = c.filter(pl.col("start") == pl.col("text").str.extract(_LOW_OPENS, 0).str.find(
-        pl.col("canonical"), literal=True).cast(pl.Int64))
+    opens = c.filter(pl.col("text").str.slice(0, pl.col("start")).str.contains(rf"^{_OPENING}$"))
     if opens.height:
         names = opens.select("doc_id", word=pl.col("canonical").str.to_lowercase()).unique()
         seen = (s.select("doc_id", "sentence_idx", "text_norm").join(names, on="doc_id")
@@ -927,7 +928,7 @@ def _org_named(name: pl.Expr) -> pl.Expr:
     """The knowledge base's organisation an account or host name spells ("mistralai", "deepseek-ai",
     "zilliztech"), squashed and with or without a tail such as "ai" or "labs"; else null."""
     orgs = _repo_orgs(str(resources.data_dir()))
-    key = name.str.to_lowercase().str.replace_all(r"[\s\-_.·]+", "")
+    key = text.name_key(name)
     return pl.coalesce(key.replace_strict(orgs, default=None, return_dtype=pl.String),
                        key.str.replace(_ORG_TAIL, "").replace_strict(orgs, default=None,
                                                                      return_dtype=pl.String))
@@ -1238,25 +1239,24 @@ def _repeats(e: pl.DataFrame, s: pl.DataFrame, kind: str) -> pl.DataFrame:
     taken = taken.select(*_KEY, s2="start", e2="end")
     hits = hits.join(_overlapping(hits, taken, _KEY).select(*_KEY, "start").unique(), on=[*_KEY, "start"],
                      how="anti")
-    if kind == "model":
-        # ... and is read only where no other model is named, or as the sentence's opening subject: the
-        # name alone fills a sentence that says what happened without saying to what, and never competes
-        # with a name written there ("DeepScout combines models such as DeepSeek-R1" is still DeepScout)
-        others = e.filter(pl.col("kind") == "model").select(_KEY).unique().with_columns(other=pl.lit(True))
-        # (in Arabic the subject follows its verb: "يجمع DeepScout بين نماذج مثل DeepSeek-R1")
-        opens = pl.col("text_norm").str.slice(0, pl.col("start")).str.contains(
-            r"^[\s\"'“«(#*>]*(?:[وف]?\p{Arabic}+\s+)?$")
-        hits = (hits.join(s.select(*_KEY, "text_norm"), on=_KEY).join(others, on=_KEY, how="left")
-                .filter(pl.col("other").is_null() | opens).drop("other", "text_norm"))
     hits = hits.join(s.select(*_KEY, "text", "text_norm"), on=_KEY)
     before, after = _edges()
     # ("Lumio-like" is another word)
     hits = hits.filter(_starts_a_word(before) & ~after.str.contains(r"^[\p{L}\p{N}_-]"))
     if kind == "model":
+        # ... and is read only where no other model is named, or as the sentence's opening subject (in
+        # Arabic after its verb): the name alone fills a sentence that says what happened without saying
+        # to what, and never competes with a name written there ("DeepScout combines models such as
+        # DeepSeek-R1", "يجمع DeepScout بين نماذج مثل DeepSeek-R1" are still DeepScout)
+        others = e.filter(pl.col("kind") == "model").select(_KEY).unique().with_columns(other=pl.lit(True))
+        opens = pl.col("text_norm").str.slice(0, pl.col("start")).str.contains(
+            rf"^{_OPENING}(?:[وف]?\p{{Arabic}}+\s+)?$")
         # a capitalised model's name written in lower case is the common word ("kestrel", "falcon")
         latin = pl.col("text").str.len_chars() == pl.col("text_norm").str.len_chars()
-        hits = hits.filter(~latin | (_surface().str.slice(0, 1) == pl.col("first"))
-                           | pl.col("first").str.contains(r"^[a-z]"))
+        as_written = ~latin | (_surface().str.slice(0, 1) == pl.col("first")) | pl.col("first").str.contains(
+            r"^[a-z]")
+        hits = (hits.join(others, on=_KEY, how="left")
+                .filter((pl.col("other").is_null() | opens) & as_written).drop("other"))
     if hits.height == 0:
         return pl.DataFrame()
     return _unknown(hits.drop("first"), kind, "article")
@@ -1473,7 +1473,7 @@ def _made_by(s: pl.DataFrame, kbm: pl.DataFrame, column: str = "text") -> pl.Dat
     # a plain capitalised word that opens the sentence alone may be a common noun ("Data from OpenAI
     # shows …"): there only a name of a model's shape, or one coordinated with another, counts
     shaped = pl.col("name").str.contains(r"[\d\-.]|^\p{Lu}\p{Ll}+\p{Lu}|^\p{Lu}{2}")
-    opens = pl.col(column).str.slice(0, pl.col("start")).str.contains(r"^[\s#*>\"'“(]*$")
+    opens = pl.col(column).str.slice(0, pl.col("start")).str.contains(rf"^{_OPENING}$")
     if column == "text":
         pairs = got.select(*_KEY, start="at", pair=pl.col("n2").is_not_null())
         first = (first.join(pairs, on=[*_KEY, "start"], how="left")

@@ -35,7 +35,7 @@ import numpy as np
 import polars as pl
 from scipy.optimize import linear_sum_assignment
 
-from analysis import kb, schema
+from analysis import kb, schema, text
 from analysis.resources import read_vocab
 
 Per = Literal["document", "sentence"]
@@ -238,7 +238,7 @@ def resolve_docs(refs: pl.Series, documents: pl.DataFrame) -> pl.DataFrame:
 
 def _name_key(expr: pl.Expr) -> pl.Expr:
     """Actor key: case-folded, separators and dots dropped ('Mistral AI' = 'mistral-ai')."""
-    return expr.str.to_lowercase().str.replace_all(r"[\s\-_.·]+", "")
+    return text.name_key(expr)
 
 
 def model_key(expr: pl.Expr) -> pl.Expr:

@@ -317,11 +317,16 @@ def _lookback(todo: pl.DataFrame, seen: pl.DataFrame, on: list[str]) -> pl.DataF
     return back.explode("sentence_idx_e").join(seen, on=[*on, "sentence_idx_e"])
 
 
+def _between(lo: str, hi: str) -> pl.Expr:
+    """The normalised text from offset column `lo` to offset column `hi` (empty when `hi` comes first)."""
+    return pl.col("text_norm").str.slice(pl.col(lo), (pl.col(hi) - pl.col(lo)).clip(0))
+
+
 def _preceded(rows: pl.DataFrame, words: pl.DataFrame, at: str, reach: int) -> pl.Series:
     """Whether each of `rows` (with `text_norm` and the offset `at`) follows one of `words` (matches:
     key, end) within `reach` characters and no clause break."""
     gap = pl.col(at) - pl.col("w_end")
-    between = pl.col("text_norm").str.slice(pl.col("w_end"), gap.clip(0))
+    between = _between("w_end", at)
     hit = (rows.select(*_KEY, at, "text_norm").join(words.select(*_KEY, w_end="end"), on=_KEY)
            .filter(gap.is_between(0, reach) & ~between.str.contains(_CLAUSE_BREAK))
            .select(*_KEY, at).unique().with_columns(_hit=pl.lit(True)))
@@ -450,7 +455,7 @@ def _relative(pairs: pl.DataFrame, orgs: pl.DataFrame) -> pl.DataFrame:
     cue's pairs with the sentence's other models go. So is one in the clause or apposition of a word
     after the model ("with GPT-4o using Milvus, an open-source vector database" is not GPT-4o's), whether
     or not that word was read as a name."""
-    between = pl.col("text_norm").str.slice(pl.col("m_end"), (pl.col("cue_start") - pl.col("m_end")).clip(0))
+    between = _between("m_end", "cue_start")
     before = pl.col("m_end") <= pl.col("cue_start")
     # (the word the clause follows is a Latin name that is no organisation: "Jais from Inception, an
     # open-weight model" is still Jais's)
@@ -478,8 +483,7 @@ def _foiled(pairs: pl.DataFrame, m: pl.DataFrame, lex: Lexicon) -> pl.DataFrame:
     foils = _found(m, lex, pl.col("kind") == "foil").select(*_KEY, f_end="end")
     if foils.height == 0 or pairs.height == 0:
         return pairs
-    gap = pl.col("text_norm").str.slice(pl.col("f_end"), (pl.col("m_start") - pl.col("f_end")).clip(0))
-    between = pl.col("text_norm").str.slice(pl.col("m_end"), (pl.col("cue_start") - pl.col("m_end")).clip(0))
+    gap, between = _between("f_end", "m_start"), _between("m_end", "cue_start")
     set_against = (
         pairs.join(foils, on=_KEY)
         .filter((pl.col("f_end") <= pl.col("m_start")) & gap.str.contains(r"^\s*(?:the\s+)?(?:ال)?$")
@@ -980,7 +984,7 @@ def _resolve(
     mods = m.join(info.filter(pl.col("kind").is_in(_MODIFIERS)), on="pattern").select(
         *_KEY, d_start="start", d_end="end", mod="kind"
     )
-    between = pl.col("text_norm").str.slice(pl.col("d_end"), (pl.col("cue_start") - pl.col("d_end")).clip(0))
+    between = _between("d_end", "cue_start")
     hit = (
         cand.select("row", *_KEY, "text_norm", "cue_start")
         .join(mods, on=_KEY)
@@ -1586,8 +1590,7 @@ def merge_events(mentions: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFram
     # "memsearch"; "Gemma-3", "Gemma 3") is one model: merged by its squashed spelling, shown by the
     # spelling its mentions use most
     key = ["actor", "model_key", "event_type"]
-    mentions = mentions.with_columns(
-        model_key=pl.col("model").str.to_lowercase().str.replace_all(r"[\s\-_.·]+", ""))
+    mentions = mentions.with_columns(model_key=text.name_key(pl.col("model")))
     pub = documents.select(
         "doc_id",
         pl.col("published")

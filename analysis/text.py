@@ -464,6 +464,12 @@ def _run_id(keys: list[str]) -> pl.Expr:
     return pl.struct(keys).rle_id().cast(pl.Int64)
 
 
+def name_key(expr: pl.Expr) -> pl.Expr:
+    """A name folded for comparison: lower case, spaces, hyphens, underscores and dots dropped
+    ("Mistral AI" = "mistral-ai", "Gemma-3" = "Gemma 3")."""
+    return expr.str.to_lowercase().str.replace_all(r"[\s\-_.·]+", "")
+
+
 def index_in_run(keys: list[str]) -> pl.Expr:
     """Row number within each run of equal `keys` (rows sorted by them): `int_range(len).over(keys)`
     without a window, whose grouping costs far more than the count on frames of many small groups."""

@@ -346,7 +346,8 @@ def test_a_name_its_makers_write_in_lower_case_is_read_where_only_a_name_stands(
               "tidewatch is released under the Apache 2.0 license.",
               "We also open-sourced reefline, our benchmark harness.",
               "It ships a tool called quillmark for notes.",
-              "rough usage patterns follow.")  # a list's fragment opens in lower case once
+              "rough usage patterns follow.",  # a list's fragment opens in lower case once
+              "“broad claims abound.")  # (after a quote mark too, which takes three bytes)
     models = e.filter(pl.col("kind") == "model").sort("sentence_idx")
     assert models.select("sentence_idx", "canonical").rows() == [
         (0, "tidewatch"), (1, "tidewatch"), (2, "reefline"), (3, "quillmark")]
