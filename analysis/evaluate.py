@@ -471,7 +471,10 @@ def evaluate(
     gold_k = _with_keys(gold, actors)
     m = mentions.filter(pl.col("doc_id").is_in(scored["doc_id"].implode())).drop("lang")
     if per == "document":
-        pid = pl.concat_str([pl.col(c).fill_null("") for c in ("doc_id", "actor", "model", "event_type")],
+        # one prediction per model as the events table merges it: "Memsearch" opening a sentence and
+        # "memsearch" are one model (text.name_key), not a right answer and a false hit
+        pid = pl.concat_str([pl.col("doc_id").fill_null(""), pl.col("actor").fill_null(""),
+                             _name_key(pl.col("model")).fill_null(""), pl.col("event_type").fill_null("")],
                             separator="\x1f")
     else:
         pid = pl.col("mention_id")

@@ -105,6 +105,17 @@ def test_counts_on_a_gold_made_by_hand(ev):
     assert o["f1"] == pytest.approx(2 * 0.8 * (4 / 7) / (0.8 + 4 / 7))
 
 
+def test_spellings_of_one_model_in_a_document_are_one_prediction():
+    # the events table merges "Memsearch" (opening a sentence) and "memsearch" by their folded key;
+    # the evaluation counts them as it does: one right prediction, not one right and one false
+    rows = [("d4", 0, "Zilliz", "Memsearch", "open_release", None, "Memsearch is open source."),
+            ("d4", 1, "Zilliz", "memsearch", "open_release", None, "Install memsearch, MIT licensed.")]
+    gold = _gold([("d4", "Zilliz", "memsearch", "open_release", None, False, "open source")])
+    tables = {"documents": schema.conform(DOCS, schema.DOCUMENTS), "mentions": _mentions(rows)}
+    o = evaluate.evaluate(tables, gold).figures().row(0, named=True)
+    assert (o["gold"], o["found"], o["predicted"], o["right"]) == (1, 1, 1, 1)
+
+
 def test_a_person_stands_for_their_organisation_and_a_family_for_its_member(ev):
     g = ev.gold.filter(pl.col("found")).select("actor", "model", "p_actor", "p_model").rows()
     assert ("xAI", "Grok", "Elon Musk", "Grok-3") in g  # Musk for xAI, Grok 3 for the family Grok
