@@ -274,8 +274,12 @@ def _shape_tail() -> str:
         + (rf"|(?:{suffix})" if suffix else "")
         + ")"
     )
-    # "." joins a point release to a name that ends in its major version ("deepseek-v3" + ".1")
-    return rf"^(?:(?:\.\d+[a-z]{{0,2}}|[ \-/]?{piece})(?:[^\p{{L}}\p{{N}}]|$))+"
+    # "." joins a point release to a name that ends in its major version ("deepseek-v3" + ".1"); words
+    # hyphenated on until a version or size are the name's too ("nomic-embed" + "-text-v1.5",
+    # "bge" + "-large-en-v1.5")
+    number = r"(?:v?\d+(?:\.\d+)*[a-z]{0,2}|[a-z]\d+(?:\.\d+)?[a-z]?)"
+    return (rf"^(?:(?:\.\d+[a-z]{{0,2}}|(?:-[a-z]{{2,}})+-{number}|[ \-/]?{piece})"
+            rf"(?:[^\p{{L}}\p{{N}}]|$))+")
 
 
 # --- finding --------------------------------------------------------------------------------------
@@ -360,16 +364,17 @@ def _kb_and_shape(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
     norm = pl.col("text_norm").str.slice(pl.col("start"), width)
     at = pl.when(same).then(pl.col("start")).otherwise(
         _chars(pl.col("text"), pl.col("text").str.to_lowercase().str.find(norm, literal=True)))
-    after = (
-        pl.col("text")
-        .str.slice(at + width, 24)
-        .str.extract(r"^ ([A-Z][a-z]{2,}(?: [A-Z][a-z]{2,})?|[A-Z]{2,5})(?:[^\p{L}\p{N}]|$)", 1)
-    )
+    # (or joined to it by a hyphen: "Falcon-Dune", "Qwen-Agent")
+    ahead = pl.col("text").str.slice(at + width, 24)
+    sep = ahead.str.extract(r"^([ \-])[A-Z]", 1)
+    after = pl.when(sep == "-").then(
+        ahead.str.extract(r"^-([A-Z][a-z]{2,})(?:[^\p{L}\p{N}\-]|$)", 1)
+    ).otherwise(ahead.str.extract(r"^ ([A-Z][a-z]{2,}(?: [A-Z][a-z]{2,})?|[A-Z]{2,5})(?:[^\p{L}\p{N}]|$)", 1))
     no = list(_not_names())
     # (of two words, the second only when it is no word that stands where a name could: "Claude Code")
     second = after.str.extract(r" (\S+)$", 1)
     after = pl.when(second.is_in(no)).then(after.str.extract(r"^(\S+)", 1)).otherwise(after)
-    m = m.with_columns(surface0=_surface(), after=after)
+    m = m.with_columns(surface0=_surface(), after=after, sep=sep)
     may = (
         (pl.col("kind") == "model")
         & pl.col("after").is_not_null()
@@ -388,12 +393,13 @@ def _kb_and_shape(s: pl.DataFrame, g: pl.DataFrame) -> pl.DataFrame:
     )
     m = m.join(counts, on=_KEY, how="left", maintain_order="left")
     title = (
-        pl.when(may & (pl.col("caps") <= TITLE_CASE * pl.col("words")))
-        .then(pl.lit(" ") + pl.col("after"))
+        # (a word joined by a hyphen is the name's even in a heading: "Introducing Falcon-Dune")
+        pl.when(may & ((pl.col("caps") <= TITLE_CASE * pl.col("words")) | (pl.col("sep") == "-")))
+        .then(pl.col("sep") + pl.col("after"))
         .otherwise(pl.lit(""))
         .fill_null("")
     )
-    m = m.with_columns(tail=pl.col("tail") + title).drop("surface0", "after", "words", "caps")
+    m = m.with_columns(tail=pl.col("tail") + title).drop("surface0", "after", "sep", "words", "caps")
     # a family that only names a model with a version after it ("Nova", "Whisper") needs one
     m = m.filter(pl.col("needs").is_null() | (pl.col("tail") != ""))
     m = m.with_columns(end=pl.col("end") + pl.col("tail").str.len_chars().cast(pl.Int64))
@@ -1364,7 +1370,34 @@ def extract_entities(sentences: pl.DataFrame) -> pl.DataFrame:
                               how="anti"), more.select(cols).cast(SCHEMA)])  # type: ignore[arg-type]
     e = e.sort([*_KEY, "start", "end"]).with_columns(n=text.index_in_run(_KEY))
     e = _employers(_makers(e.filter(pl.col("n") < MAX_PER_SENTENCE).select(cols), s), s)
-    return _full_names(_members(e, s))
+    return _full_names(_licence_names(_members(e, s), s))
+
+
+# a model's name inside a licence's: "the TII Falcon License 2.0", "Llama 3 Community License",
+# "رخصة Llama المجتمعية"
+_LICENCE_AFTER = r"^\s*(?:[\d.]+\s*)?(?:community\s+|research\s+|open\s+)?licen[cs]e"
+_LICENCE_BEFORE = r"(?:رخصه|ترخيص|رخصة)\s*$"
+
+
+def _licence_names(e: pl.DataFrame, s: pl.DataFrame) -> pl.DataFrame:
+    """A model named only as part of a licence's name gives way to a model the sentence names itself.
+
+    "Falcon-Dune is released under the TII Falcon License 2.0" is about Falcon-Dune: the licence
+    borrows the family's name. Alone in its sentence, the name still says whose licence it is.
+    """
+    models = e.filter(pl.col("kind") == "model")
+    if models.height == 0:
+        return e
+    t = models.join(s.select(*_KEY, "text_norm"), on=_KEY, how="left")
+    after = pl.col("text_norm").str.slice(pl.col("end"), 40)
+    lo = (pl.col("start") - 12).clip(0)
+    before = pl.col("text_norm").str.slice(lo, pl.col("start") - lo)
+    inside = t.with_columns(lic=after.str.contains(_LICENCE_AFTER) | before.str.contains(_LICENCE_BEFORE))
+    key = [*_KEY, "start", "canonical"]
+    other = inside.group_by(_KEY).agg(free=(~pl.col("lic")).sum())
+    drop = (inside.filter(pl.col("lic")).join(other, on=_KEY).filter(pl.col("free") > 0)
+            .select(key).with_columns(kind=pl.lit("model")))
+    return e.join(drop, on=[*key, "kind"], how="anti", nulls_equal=True)
 
 
 # from a known model to the list of its members that follows: "two Llama 4 models, Scout and Maverick",

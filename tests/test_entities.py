@@ -23,11 +23,36 @@ def _ents(*sentences: str) -> pl.DataFrame:
     # a point release after a known model's name: the whole name, the known model its family
     ("DeepSeek published DeepSeek-V3.1 under MIT.", "DeepSeek-V3.1", "DeepSeek-V3", "DeepSeek"),
     ("Alibaba shipped Qwen3.5-Coder.", "Qwen3.5-Coder", "Qwen", "Alibaba"),
+    # words hyphenated on until a version are the name's; a capitalised word joined by a hyphen too,
+    # in a heading as well
+    ("Nomic released nomic-embed-text-v1.5 with open weights.", "nomic-embed-text-v1.5", "nomic-embed",
+     "Nomic AI"),
+    ("The team released bge-large-en-v1.5 last year.", "bge-large-en-v1.5", "BGE", "BAAI"),
+    ("The institute released the weights of Falcon-Dune today.", "Falcon-Dune", "Falcon", "TII"),
+    ("Introducing Falcon-Dune", "Falcon-Dune", "Falcon", "TII"),
 ])
 def test_a_family_with_a_version_keeps_its_full_name_and_its_family(sentence, canonical, family, owner):
     e = _ents(sentence).filter(pl.col("kind") == "model")
     assert e.select("canonical", "family", "owner").rows() == [(canonical, family, owner)]
     assert e["known"].to_list() == [True]
+
+
+def test_a_word_hyphenated_to_a_family_without_a_version_is_not_read_on():
+    # "-based" is no name; a capitalised word needs the hyphen or a sentence not in title case
+    e = _ents("Many startups build Llama-based assistants.").filter(pl.col("kind") == "model")
+    assert e["canonical"].to_list() == ["Llama"]
+
+
+@pytest.mark.parametrize(("sentence", "names"), [
+    # the licence borrows the family's name: the sentence's model is the one it names itself
+    ("Falcon-Dune is released under the TII Falcon License 2.0.", ["Falcon-Dune"]),
+    ("صدر Falcon-Dune برخصة Falcon الخاصة.", ["falcon-dune"]),
+    # alone, the name still says whose licence it is
+    ("The Llama 3 Community License caps large users.", ["Llama 3"]),
+])
+def test_a_model_inside_a_licence_name_gives_way_to_the_sentence_model(sentence, names):
+    e = _ents(sentence).filter(pl.col("kind") == "model")
+    assert [n.lower() for n in e["canonical"].to_list()] == [n.lower() for n in names]
 
 
 def test_a_family_mention_stays_the_family_and_a_known_model_its_canonical_name():
