@@ -461,10 +461,13 @@ _CTX_EN: dict[str, str] = {
     # a name with a parameter count: "Yi-34B", "Nova-7B" (no \b in its need: a Unicode word boundary costs
     # a slow regex pass over every sentence)
     r"\b([A-Z][A-Za-z]*(?:[-.][A-Za-z0-9]+)*-\d+(?:\.\d+)?[BM])\b": r"\d[BM]",
-    # a name the sentence calls open: "Nova is fully open source", "Zed is now open-weight"
+    # a name the sentence calls open or closed: "Nova is fully open source", "Zed is now open-weight",
+    # "Rook is closed-source", "Manus is entirely closed" (a bare "closed" only after such a word:
+    # "Registration is closed" is no name)
     r"\b([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)\s+(?:is|are|was|were|remains|stays)\s+"
-    r"(?:(?:now|also|fully|completely|entirely|an?)\s+){0,3}open[- ]?(?:source|weights?)\b":
-        r"(?i)open[- ]?(?:source|weight)",
+    r"(?:(?:(?:now|also|still|fully|completely|entirely|an?)\s+){0,3}(?:open|closed)[- ]?(?:source|weights?)\b"
+    r"|(?:(?:now|also|still)\s+)?(?:fully|completely|entirely)\s+closed\b)":
+        r"(?i)(?:open|closed)[- ]?(?:source|weight)|(?:fully|completely|entirely) closed",
     # "the open-source agent Zed", "an open-weight model, Nova"
     r"\bopen[- ]?(?:source|weights?)\s+(?:[A-Za-z]+\s+){0,2}?"
     r"(?:model|agent|tool|library|plugin|framework|database|project|LLM)s?\s*,?\s*"

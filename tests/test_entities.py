@@ -493,6 +493,18 @@ def test_a_name_read_from_its_context_takes_the_capitalised_words_written_with_i
     assert e["surface"].to_list() == [name], e
 
 
+@pytest.mark.parametrize(("sentence", "names"), [
+    ("Rook is closed-source and costs money.", ["Rook"]),
+    ("Zed is now open-weight.", ["Zed"]),
+    ("Tern is entirely closed.", ["Tern"]),
+    # a bare "closed" names nothing
+    ("Registration is closed until Monday.", []),
+])
+def test_a_name_the_sentence_calls_open_or_closed_is_a_model(sentence, names):
+    e = _ents(sentence).filter(pl.col("kind") == "model")
+    assert e["surface"].to_list() == names, e
+
+
 def test_a_headline_in_title_case_lends_no_words_to_a_name():
     e = _ents("Acme Introduces Corvus Search For Enterprises").filter(pl.col("kind") == "model")
     assert e["surface"].to_list() == ["Corvus"], e
