@@ -465,7 +465,8 @@ _CTX_EN: dict[str, str] = {
     # "Rook is closed-source", "Manus is entirely closed" (a bare "closed" only after such a word:
     # "Registration is closed" is no name)
     r"\b([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)\s+(?:is|are|was|were|remains|stays)\s+"
-    r"(?:(?:(?:now|also|still|fully|completely|entirely|an?)\s+){0,3}(?:open|closed)[- ]?(?:source|weights?)\b"
+    r"(?:(?:(?:now|also|still|fully|completely|entirely|an?)\s+){0,3}"
+    r"(?:open|closed)[- ]?(?:source|weights?)\b"
     r"|(?:(?:now|also|still)\s+)?(?:fully|completely|entirely)\s+closed\b)":
         r"(?i)(?:open|closed)[- ]?(?:source|weight)|(?:fully|completely|entirely) closed",
     # "the open-source agent Zed", "an open-weight model, Nova"
